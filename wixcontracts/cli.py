@@ -1,0 +1,143 @@
+"""Command line: ``wixcontracts build|ops|schema|explain|validate|check``.
+
+Imports are done inside commands so ``wixcontracts validate`` starts fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Contracts for the Wix Bookings REST API, compiled from the Wix docs.")
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    _console(stderr=True).print(f"[red]error:[/] {msg}")
+    raise typer.Exit(code)
+
+
+def _catalog():
+    from .catalog import Catalog
+
+    return Catalog()
+
+
+def _op(catalog, name: str) -> dict:
+    from .catalog import UnknownOperation
+
+    try:
+        return catalog.operation(name)
+    except UnknownOperation as e:
+        _fail(str(e))
+        raise  # unreachable
+
+
+class Surface(str, Enum):
+    rest = "rest"
+    sdk = "sdk"
+
+
+@app.command()
+def build(
+    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
+    out: Path = typer.Option(None, help="output root holding schemas/ and contracts/ (default: this checkout)"),
+    strict: bool = typer.Option(False, help="fail if any structural decision is unresolved or any page failed"),
+    hints: Path = typer.Option(None, help="hints file (default contracts/hints.json)"),
+) -> None:
+    """Compile docs pages into schemas/ and contracts/."""
+    from .build import ROOT, build as do_build, default_docs_dir, summary, write
+
+    docs = docs or default_docs_dir()
+    if not docs.is_dir():
+        _fail(f"docs folder not found: {docs}")
+    out = out or ROOT
+    res = do_build(docs, out, hints)
+    changed = write(res, out)
+    con = _console()
+    s = summary(res.model)
+    con.print(f"[bold]{s['operations']}[/] operations, [bold]{s['types']}[/] named types, "
+              f"{len(res.files)} files ({len(changed)} changed) → {out}")
+    con.print(f"structure: {s['structure_decisions']} decisions with several candidates, resolved by "
+              + ", ".join(f"{k} {v}" for k, v in s["resolved_by"].items())
+              + f"; [{'red' if s['unresolved'] else 'green'}]{s['unresolved']} unresolved[/]")
+    for d in res.model.diagnostics:
+        if d.severity != "info":
+            colour = "red" if d.severity == "error" else "yellow"
+            con.print(f"  [{colour}]{d.severity}[/] {d.code}: {d.message}  [dim]{d.where}[/]")
+    for d in res.unresolved:
+        con.print(f"  [yellow]unresolved[/] {d['entry']} placed under {d['placed_under']} [dim]{d['where']}[/]")
+    con.print("[dim]full report: contracts/ambiguities.json[/]")
+    if strict and (res.unresolved or res.errors):
+        raise typer.Exit(1)
+
+
+@app.command()
+def ops(as_json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
+    """List operations: method, path, surfaces, completeness, source page."""
+    cat = _catalog()
+    if as_json:
+        print(json.dumps([{k: o[k] for k in ("name", "method", "path", "surfaces", "complete", "source", "page")}
+                          for o in cat.operations.values()], indent=2))
+        return
+    from rich.table import Table
+
+    t = Table(show_lines=False)
+    for c in ("operation", "method", "path", "surfaces", "complete", "source", "page"):
+        t.add_column(c, overflow="fold")
+    for o in cat.operations.values():
+        t.add_row(o["name"], o["method"] or "", o["path"] or "", ",".join(o["surfaces"]),
+                  "yes" if o["complete"] else "[yellow]no[/]", ",".join(o["source"]), o["page"])
+    _console().print(t)
+
+
+@app.command()
+def schema(
+    op: str = typer.Argument(..., help="operation name, e.g. createBooking"),
+    request: bool = typer.Option(False, "--request"),
+    response: bool = typer.Option(False, "--response"),
+    error: bool = typer.Option(False, "--error"),
+    path: bool = typer.Option(False, "--path", help="path parameters"),
+    surface: Surface = typer.Option(Surface.rest, "--surface"),
+) -> None:
+    """Print one standalone, bundled JSON Schema on stdout."""
+    kinds = [k for k, on in (("request", request), ("response", response), ("error", error), ("path", path)) if on]
+    if len(kinds) != 1:
+        _fail("choose exactly one of --request, --response, --error, --path")
+    cat = _catalog()
+    o = _op(cat, op)
+    try:
+        s = cat.schema(o["name"], kinds[0], surface.value)
+    except KeyError as e:
+        _fail(str(e.args[0]))
+    sys.stdout.write(json.dumps(s, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def explain(op: str = typer.Argument(...), surface: Surface = typer.Option(Surface.rest, "--surface")) -> None:
+    """A readable tree of an operation."""
+    from .explain import explain_tree
+
+    cat = _catalog()
+    o = _op(cat, op)
+    _console().print(explain_tree(cat, o["name"], surface.value))
+
+
+def main() -> None:
+    from . import commands  # noqa: F401  (registers the consumer commands)
+
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Docs pages (markdown) -> IR.  See ``compiler.compile_pages``."""

@@ -1,0 +1,461 @@
+"""Docs pages -> ``ApiModel``: read every page, resolve structure in two passes (learn
+shapes from unambiguous occurrences, then decide everything), assemble operations."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..ir import (ApiModel, Diagnostic, EnumValue, ErrorDoc, Field, OneOf, Operation, Precondition,
+                  Source, Surface, TypeDef, TypeRef, iter_fields)
+from .entries import FieldEntry, SchemaBlock, parse_block
+from .page import PageError, RawPage, read_page
+from .structure import Node, Registry, Resolver, norm
+
+HOST = "https://www.wixapis.com"
+CANONICAL_PREFIX = "/_api/bookings-service"
+ALIAS_PREFIX = "/bookings"
+
+
+@dataclass
+class _Tree:
+    page: RawPage
+    surface: str
+    part: str  # params | response
+    entries: list
+    root_key: str | None
+    root: Node | None = None
+    options_key: str | None = None
+
+
+def load_pages(docs_dir: Path) -> dict[str, str]:
+    out = {}
+    for p in sorted(docs_dir.rglob("*.md")):
+        try:
+            out[p.relative_to(docs_dir).as_posix()] = p.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            out[p.relative_to(docs_dir).as_posix()] = e  # type: ignore[assignment]
+    return out
+
+
+def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
+    hints = hints or {}
+    model = ApiModel()
+    diags = model.diagnostics
+    raws: list[tuple[RawPage, dict[str, SchemaBlock]]] = []
+    for path, text in pages.items():
+        if isinstance(text, Exception):
+            diags.append(Diagnostic("error", "page.unreadable", f"cannot read page: {text}", path))
+            continue
+        try:
+            raw = read_page(path, text)
+        except PageError as e:
+            diags.append(Diagnostic("error", "page.not-a-method", str(e), e.where))
+            continue
+        except Exception as e:  # defensive: one bad page must not stop the others
+            diags.append(Diagnostic("error", "page.parse-failed", f"{type(e).__name__}: {e}", path))
+            continue
+        blocks = {}
+        for s in raw.surfaces:
+            b = parse_block(s.schema)
+            for msg, ln in b.problems:
+                diags.append(Diagnostic("warning", "page.construct", msg, _where(raw, ln)))
+            blocks[s.kind] = b
+        raws.append((raw, blocks))
+
+    # ---- trees for both passes
+    trees: list[_Tree] = []
+    for raw, blocks in raws:
+        title = raw.title or _title_from_velo(raw)
+        rest_resp = _strip_promise(blocks["rest"].return_type) if "rest" in blocks else None
+        for kind, b in blocks.items():
+            if kind == "velo":
+                continue
+            req_key = f"{title}Request" if kind == "rest" else None
+            resp_key = _strip_promise(b.return_type) or rest_resp or f"{title}Response"
+            trees.append(_Tree(raw, kind, "params", b.params, req_key, options_key=f"{title}Request"))
+            trees.append(_Tree(raw, kind, "response", b.response, resp_key))
+
+    reg = Registry()
+    for t in trees:  # pass 1: learn from what indentation settles
+        r = Resolver(reg)
+        r.learn_from(r.build(t.entries, t.root_key, t.part == "params", t.options_key))
+    for key, h in (hints.get("shapes") or {}).items():
+        if key in reg.shapes:
+            diags.append(Diagnostic("info", "hints.redundant", f"hint for {key} is already settled by the pages", "contracts/hints.json"))
+            continue
+        reg.learn(key, h.get("fields", []), h.get("groups", []), h.get("field_types", {}), h.get("leaf", False), origin="hints")
+    resolver = Resolver(reg)  # pass 2: decide everything
+    for t in trees:
+        t.root = resolver.build(t.entries, t.root_key, t.part == "params", t.options_key)
+    for d in resolver.decisions:
+        e = d.entry
+        page = next(t.page for t in trees if e in t.entries)
+        what = e.name if isinstance(e, FieldEntry) else "ONE-OF"
+        dd = {"page": page.path, "where": _where(page, e.line), "entry": what, "placed_under": d.chosen,
+              "candidates": d.candidates, "resolved_by": d.resolved_by, "unresolved": d.unresolved}
+        if d.note:
+            dd["note"] = d.note
+        model.decisions.append(dd)
+        if d.unresolved:
+            diags.append(Diagnostic("warning", "structure.ambiguous",
+                                    f"{what}: placed under {d.chosen}; candidates {', '.join(d.candidates)}",
+                                    _where(page, e.line), None))
+
+    ctx = _Ctx(hints, diags)
+    for raw, blocks in raws:
+        op = _operation(raw, blocks, [t for t in trees if t.page is raw], ctx)
+        if op.name in model.operations:
+            diags.append(Diagnostic("error", "page.duplicate-operation", f"operation {op.name} is documented twice", raw.path))
+            continue
+        model.operations[op.name] = op
+    _cross_surface(model, ctx)
+    _velo_options(model, raws, reg, ctx)
+    model.types = _canonical(model, "rest")
+    model.sdk_types = _canonical(model, "sdk")
+    model.sources["docs"] = sorted(r.url for r, _ in raws)
+    return model
+
+
+# ----------------------------------------------------------------- helpers
+
+class _Ctx:
+    def __init__(self, hints: dict, diags: list[Diagnostic]):
+        self.hints = hints
+        self.diags = diags
+        self.int64 = set(hints.get("int64", []))
+        self.array_items = hints.get("array_items", {})
+
+
+def _where(page: RawPage, line) -> str:
+    if line is None:
+        return page.path
+    return f"{page.path}:{line.lineno}" if line.col is not None else f"{page.path}@{line.offset}"
+
+
+def _strip_promise(t: str | None) -> str | None:
+    if not t:
+        return None
+    m = re.fullmatch(r"PROMISE<(.+)>", t)
+    if m:
+        return m.group(1)
+    return None if t == "PROMISE" else t
+
+
+def _title_from_velo(raw: RawPage) -> str:
+    name = raw.velo_signature.split("(")[0].strip()
+    return name[:1].upper() + name[1:]
+
+
+_UUID_DOC = re.compile(r"\bGUID\b")
+_DT_DOC = re.compile(r"YYYY-MM-DDThh:mm:ss\.sssZ")
+
+
+def _typeref(text: str, node: Node, ctx: _Ctx, page: RawPage) -> TypeRef:
+    e: FieldEntry = node.entry  # type: ignore[assignment]
+    if text in {"string", "integer", "number", "boolean"}:
+        t = TypeRef(text)
+        if text == "string":
+            if norm(e.name) in ctx.int64:
+                t.format = "int64"
+            elif _DT_DOC.search(e.doc):
+                t.format = "date-time"
+            elif _UUID_DOC.search(e.doc):
+                t.format = "uuid"
+        return t
+    if text in {"Date", "date"}:
+        return TypeRef("date")
+    if text == "object":
+        return TypeRef("object")
+    if text.startswith("array<") and text.endswith(">"):
+        inner = text[6:-1]
+        return TypeRef("array", items=TypeRef(inner) if inner in {"string", "integer", "number", "boolean"} else TypeRef.named(inner))
+    if text == "array":
+        if node.children:
+            return TypeRef("array", items=TypeRef("object"))
+        key = node.key or ""
+        item = ctx.array_items.get(key)
+        if item:
+            return TypeRef("array", items=TypeRef(item))
+        ctx.diags.append(Diagnostic("warning", "type.array-items-unknown",
+                                    f"{e.name}: array whose element type the page does not give (key {key})", _where(page, e.line)))
+        return TypeRef("array")
+    if not text or text == e.name:
+        return TypeRef("unknown")
+    if text[:1].isupper():
+        return TypeRef.named(text)
+    return TypeRef("unknown")
+
+
+def _field(node: Node, page: RawPage, ctx: _Ctx) -> Field:
+    e: FieldEntry = node.entry  # type: ignore[assignment]
+    f = Field(e.name, _typeref(e.type_text, node, ctx, page), page.src(e.line), required=e.required, doc=e.doc)
+    if e.enum:
+        f.enum = [EnumValue(v, page.src(ln)) for v, ln in e.enum]
+    f.members = _members(node, page, ctx)
+    return f
+
+
+def _members(node: Node, page: RawPage, ctx: _Ctx) -> list:
+    out = []
+    for c in node.children:
+        if c.kind == "oneof":
+            out.append(OneOf([_field(m, page, ctx) for m in c.children], page.src(c.entry.line), c.entry.required))  # type: ignore[union-attr]
+        else:
+            out.append(_field(c, page, ctx))
+    return out
+
+
+def _find(members: list, path: list[str]) -> Field | None:
+    cur = members
+    f = None
+    for p in path:
+        f = next((x for x in iter_fields(cur) if x.name == p), None)
+        if f is None:
+            return None
+        cur = f.members
+    return f
+
+
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+
+
+def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree], ctx: _Ctx) -> Operation:
+    title = raw.title or _title_from_velo(raw)
+    op = Operation(name="", title=title, page_url=raw.url, source=raw.src(raw.title_line), package=raw.package,
+                   namespace=raw.namespace, scopes=list(raw.scopes))
+    descriptions = []
+    for s in raw.surfaces:
+        b = blocks[s.kind]
+        kind = "rest" if s.kind == "rest" else "sdk"
+        surf = Surface(kind, raw.src(b.method_line or s.heading), examples=s.examples)
+        if s.kind == "rest":
+            op.name = op.name or b.method_name
+            surf.http_method = b.http_method
+            surf.url = b.url
+            if not b.url:
+                ctx.diags.append(Diagnostic("warning", "page.no-url", "REST section gives no URL", _where(raw, s.heading)))
+        elif s.kind == "sdk":
+            surf.signature = b.method_name
+            op.name = op.name or b.method_name.split("(")[0].split(".")[-1]
+        else:  # velo
+            surf.signature = raw.velo_signature
+            op.name = op.name or raw.velo_signature.split("(")[0].strip()
+        descriptions.append(b.description or raw.velo_description or raw.intro)
+        surf.required_paths = list(b.required)
+        if b.return_type == "PROMISE":
+            ctx.diags.append(Diagnostic("warning", "page.return-type-truncated",
+                                        "Return type is PROMISE without its type argument; taken from the REST section",
+                                        _where(raw, b.return_line)))
+        surf.response_type = _strip_promise(b.return_type)
+        for t in trees:
+            if t.surface == s.kind and t.root is not None:
+                members = _members(t.root, raw, ctx)
+                if t.part == "params":
+                    surf.params = members  # type: ignore[assignment]
+                else:
+                    surf.response = members
+                    surf.response_type = surf.response_type or t.root_key
+        for p in surf.required_paths:
+            f = _find(surf.params, p.split("."))
+            if f is None:
+                ctx.diags.append(Diagnostic("warning", "required.unknown-path",
+                                            f"required parameter {p} names a field the section does not list",
+                                            _where(raw, b.required_line)))
+            else:
+                f.required = True
+        surf.errors = [ErrorDoc(x.http, x.status, x.app_code, raw.src(x.line)) for x in b.errors]
+        op.surfaces[kind] = surf
+    op.preconditions = _preconditions(" ".join(d for d in descriptions if d), op.source)
+    rest = op.surfaces.get("rest")
+    if rest and rest.url:
+        path = rest.url.replace(HOST, "")
+        if path.startswith(CANONICAL_PREFIX + "/"):
+            op.path_aliases = [ALIAS_PREFIX + path[len(CANONICAL_PREFIX):]]
+        for ex in rest.examples:
+            if ex.url:
+                ep = ex.url.replace(HOST, "").split("?")[0]
+                if not ep.startswith(CANONICAL_PREFIX) and not any(_PATH_PARAM.sub("x", a) == ep for a in op.path_aliases):
+                    ctx.diags.append(Diagnostic("info", "example.alias-path", f"example calls {ep}", ex.source.ref()))
+    return op
+
+
+def _preconditions(desc: str, src: Source) -> list[Precondition]:
+    out = []
+    orig = re.search(r"Original status_*:?(.*?)(?:- _|$)", desc, re.S)
+    target = re.search(r"Target status_*:?(.*?)(?:- _|###|$)", desc, re.S)
+    aon = "all-or-nothing" in desc.lower()
+    if orig or target:
+        froms = re.findall(r"`([A-Z][A-Z_]+)`", orig.group(1)) if orig else []
+        tos = re.findall(r"`([A-Z][A-Z_]+)`", target.group(1)) if target else []
+        scope = "all-bookings" if aon or (orig and re.search(r"\bAll\b", orig.group(1))) else "booking"
+        out.append(Precondition(froms, tos[0] if tos else None, aon, scope, src))
+    else:
+        m = re.search(r"status changes to `([A-Z][A-Z_]+)`", desc)
+        if m:
+            out.append(Precondition([], m.group(1), False, "booking", src))
+    return out
+
+
+def _cross_surface(model: ApiModel, ctx: _Ctx) -> None:
+    """Fill what one surface leaves out from the other: the REST renderer's name-as-type
+    glitch, Date-typed timestamps, a response the SDK section lost."""
+    for op in model.operations.values():
+        rest, sdk = op.surfaces.get("rest"), op.surfaces.get("sdk")
+        if not rest or not sdk:
+            continue
+        sdk_index = _index(sdk.params) | _index(sdk.response, "response")
+        for part, members in (("", rest.params), ("response", rest.response)):
+            for path, f in _walk(members, part):
+                other = sdk_index.get(path)
+                if other is None and part == "":
+                    other = sdk_index.get("options." + path)
+                if f.type.kind == "unknown":
+                    if other is not None and other.type.kind != "unknown":
+                        f.type = TypeRef(other.type.kind, other.type.name, other.type.items, other.type.format)
+                        ctx.diags.append(Diagnostic("info", "type.name-as-type",
+                                                    f"{op.name}: REST {path or f.name} has its name as its type; type {f.type.describe()} taken from the SDK section",
+                                                    f.source.ref(), "surface"))
+                    else:
+                        ctx.diags.append(Diagnostic("warning", "type.name-as-type",
+                                                    f"{op.name}: REST {path} has its name as its type and no other surface says",
+                                                    f.source.ref()))
+                if other is not None and other.type.kind == "date" and f.type.kind == "string":
+                    f.type.format = "date-time"
+
+
+def _index(members: list, prefix: str = "") -> dict[str, Field]:
+    return {p: f for p, f in _walk(members, prefix)}
+
+
+def _walk(members: list, prefix: str):
+    for f in iter_fields(members):
+        p = f"{prefix}.{norm(f.name)}" if prefix else norm(f.name)
+        yield p, f
+        yield from _walk(f.members, p)
+
+
+def _velo_options(model: ApiModel, raws, reg: Registry, ctx: _Ctx) -> None:
+    """A Velo page lists no fields: build what the signature and the description name,
+    and mark the operation incomplete."""
+    for raw, blocks in raws:
+        if not raw.velo_signature:
+            continue
+        op = model.operations.get(raw.velo_signature.split("(")[0].strip())
+        if op is None:
+            continue
+        sdk = op.surfaces["sdk"]
+        src = raw.src(raw.title_line)
+        params = []
+        for pname, ptype in re.findall(r"(\w+)\s*:\s*([\w<>\[\]]+)", raw.velo_signature.split("(", 1)[1]):
+            t = TypeRef(ptype) if ptype in {"string", "number", "boolean"} else TypeRef.named(ptype)
+            params.append(Field(pname, t, src, required=(ptype in {"string", "number"})))
+        desc = raw.velo_description
+        opts = next((p for p in params if p.type.kind == "named"), None)
+        for dotted in sorted(set(re.findall(r"`([a-z]\w*(?:\.[a-z]\w*)+)`", desc))):
+            if opts is None:
+                break
+            parts = dotted.split(".")
+            parent = opts
+            for i, part in enumerate(parts):
+                f = next((x for x in iter_fields(parent.members) if x.name == part), None)
+                if f is None:
+                    last = i == len(parts) - 1
+                    t = _velo_type(part, dotted, desc, reg, last)
+                    f = Field(part, t, src)
+                    parent.members.append(f)
+                parent = f
+        for p in params:
+            if p.type.kind == "named" and p.members:
+                p.type = TypeRef("object")
+            for f in iter_fields(p.members):
+                if f.type.kind == "named" and f.type.name in reg.shapes:
+                    f.members = []  # documented elsewhere in full: use the canonical type
+        sdk.params = params
+        op.complete = False
+        op.incomplete_reasons = [
+            "page lists no parameter fields: options built from the field paths its description names",
+            "page documents no response",
+            "page documents no errors",
+        ]
+        hint = (ctx.hints.get("operations") or {}).get(op.name, {})
+        if "rest" in hint:
+            h = hint["rest"]
+            rsrc = Source("contracts/hints.json", origin="hints")
+            rest = Surface("rest", rsrc, http_method=h.get("method"), url=h.get("url"))
+            rest.params = [Field(p.name, p.type, p.source, members=p.members) for p in params if p.type.kind != "string"]
+            rest.params = rest.params[0].members if rest.params else []
+            op.surfaces = {"rest": rest, "sdk": sdk}
+            op.incomplete_reasons.append("REST method and URL are not on the page: taken from contracts/hints.json")
+            path = (h.get("url") or "").replace(HOST, "")
+            if path.startswith(CANONICAL_PREFIX + "/"):
+                op.path_aliases = [ALIAS_PREFIX + path[len(CANONICAL_PREFIX):]]
+        for d in raw.velo_description and [desc] or []:
+            op.preconditions = _preconditions(d, src)
+
+
+def _velo_type(part: str, dotted: str, desc: str, reg: Registry, last: bool) -> TypeRef:
+    """Type of a field a Velo description names: `x` as `true` -> boolean; otherwise what
+    the registry says of that field name when every known type agrees."""
+    if last:
+        m = re.search(r"`" + re.escape(dotted) + r"`\s+as\s+`(true|false)`", desc)
+        if m:
+            return TypeRef("boolean")
+    seen = {s.field_types[part] for s in reg.shapes.values() if part in s.field_types}
+    if len(seen) == 1:
+        t = seen.pop()
+        if t in {"string", "integer", "number", "boolean"}:
+            return TypeRef(t)
+        if t[:1].isupper():
+            return TypeRef.named(t)
+    return TypeRef("unknown") if last else TypeRef("object")
+
+
+def _canonical(model: ApiModel, surface: str) -> dict[str, TypeDef]:
+    """Union of every occurrence of each named type (its canonical, full view)."""
+    types: dict[str, TypeDef] = {}
+
+    def visit(f: Field):
+        t = f.type.items if f.type.kind == "array" and f.type.items else f.type
+        if t.kind == "named" and t.name:
+            td = types.get(t.name)
+            if td is None:
+                td = types[t.name] = TypeDef(t.name, f.source)
+            td.origins.add("docs")
+            if f.enum:
+                names = [v.name for v in td.enum or []]
+                td.enum = (td.enum or []) + [v for v in f.enum if v.name not in names]
+            elif f.members:
+                _merge_members(td, f.members)
+        for c in iter_fields(f.members):
+            visit(c)
+
+    for op in model.operations.values():
+        s = op.surfaces.get(surface)
+        if not s:
+            continue
+        for f in iter_fields(s.params):
+            visit(f)
+        for f in iter_fields(s.response):
+            visit(f)
+    return dict(sorted(types.items()))
+
+
+def _optional(f: Field) -> Field:
+    """Canonical types hold no request-side required flags."""
+    return replace(f, required=False)
+
+
+def _merge_members(td: TypeDef, members: list) -> None:
+    have = {norm(f.name) for f in iter_fields(td.members)}
+    for m in members:
+        if isinstance(m, OneOf):
+            g = next((x for x in td.members if isinstance(x, OneOf) and {norm(f.name) for f in x.members} & {norm(f.name) for f in m.members}), None)
+            if g is None:
+                td.members.append(OneOf([_optional(f) for f in m.members], m.source, False))
+            else:
+                g.members.extend(_optional(f) for f in m.members if norm(f.name) not in {norm(x.name) for x in g.members})
+        elif norm(m.name) not in have:
+            td.members.append(_optional(m))
+            have.add(norm(m.name))

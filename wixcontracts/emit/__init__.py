@@ -1,0 +1,1 @@
+"""IR -> committed artefacts: JSON Schemas, the OpenAPI contract, the operation catalog."""

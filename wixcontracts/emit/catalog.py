@@ -1,0 +1,86 @@
+"""IR -> machine-readable operation catalog (``contracts/catalog.json``)."""
+
+from __future__ import annotations
+
+import re
+
+from ..ir import ApiModel, Operation
+from .jsonschema import path_params
+
+HOST = "https://www.wixapis.com"
+MAX_TEXT_WORDS = 5
+
+
+def scrub_text(value):
+    """Example bodies keep their structure and short values; free text (a sentence a
+    docs writer typed) becomes ``<text>`` so no third-party prose is committed."""
+    if isinstance(value, dict):
+        return {k: scrub_text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub_text(v) for v in value]
+    if isinstance(value, str) and len(value.split()) > MAX_TEXT_WORDS:
+        return "<text>"
+    return value
+
+
+def _short(title: str, n: int = 6) -> str:
+    return " ".join(re.sub(r"\[[^\]]*\]\([^)]*\)", "", title).split()[:n])
+
+
+def operation_entry(op: Operation) -> dict:
+    rest = op.surfaces.get("rest")
+    sdk = op.surfaces.get("sdk")
+    entry: dict = {
+        "name": op.name,
+        "title": op.title,
+        "method": rest.http_method if rest else None,
+        "path": rest.url.replace(HOST, "") if rest and rest.url else None,
+        "path_aliases": op.path_aliases,
+        "path_params": path_params(op),
+        "surfaces": sorted(op.surfaces),
+        "sdk_signature": sdk.signature if sdk else None,
+        "page": op.page_url,
+        "source": sorted(op.origins),
+        "package": op.package,
+        "namespace": op.namespace,
+        "permission_scopes": op.scopes,
+        "site_level": True,
+        "complete": op.complete,
+        "incomplete_reasons": op.incomplete_reasons,
+        "preconditions": [
+            {"from_statuses": p.from_statuses, "to_status": p.to_status, "all_or_nothing": p.all_or_nothing,
+             "scope": p.scope, "source": p.source.ref()} for p in op.preconditions
+        ],
+        "errors": [
+            {"http": e.http_status, "status": e.status_code, "code": e.application_code, "source": e.source.ref()}
+            for e in (rest.errors if rest else (sdk.errors if sdk else []))
+        ],
+        "examples": [],
+        "schemas": {},
+    }
+    for kind in sorted(op.surfaces):
+        for ex in op.surfaces[kind].examples:
+            item = {"surface": kind, "kind": ex.kind, "title": _short(ex.title), "source": ex.source.ref()}
+            if ex.kind == "curl":
+                item["method"] = ex.method
+                item["path"] = ex.url.replace(HOST, "") if ex.url else None
+                if ex.body is not None:
+                    item["body"] = scrub_text(ex.body)
+                if ex.body_error:
+                    item["body_error"] = ex.body_error
+            entry["examples"].append(item)
+    for kind in sorted(op.surfaces):
+        entry["schemas"][kind] = {"request": f"schemas/{kind}/{op.name}.request.json",
+                                  "response": f"schemas/{kind}/{op.name}.response.json"}
+    if rest:
+        entry["schemas"]["rest"]["path"] = f"schemas/rest/{op.name}.path.json"
+        entry["schemas"]["rest"]["error"] = f"schemas/rest/{op.name}.error.json"
+    return entry
+
+
+def build_catalog(model: ApiModel, version: str) -> dict:
+    return {
+        "version": version,
+        "operations": [operation_entry(model.operations[n]) for n in sorted(model.operations)],
+        "types": sorted(model.types),
+    }

@@ -1,0 +1,280 @@
+"""IR -> JSON Schema (draft 2020-12).
+
+Rules (see README "Schema rules"):
+* requests are *closed* (``additionalProperties: false``): an undocumented field is a bug;
+  responses are *open*: an undocumented field is drift, reported by the validator.
+* ONE-OF -> "at most one of these keys" (``not: anyOf`` of every pair), "exactly one"
+  when the group is required.  The group is named in ``x-wix-one-of``.
+* int64 documented as string (``revision``): responses carry digit strings; requests accept
+  a digit string or a JSON integer (proto3 JSON parsing accepts both).
+* Every node carries ``x-wix-source``: page URL + line (live pages) or offset (collapsed).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+from ..ir import ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, iter_fields
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# "$" also matches before a trailing newline in Python's re; this anchor does not,
+# and behaves the same in jsonschema-rs.
+INT64_PATTERN = r"^-?[0-9]{1,19}(?![\s\S])"
+
+
+class Emitter:
+    """Builds standalone schemas for one surface and direction, collecting the named
+    types they reach into ``defs``."""
+
+    def __init__(self, types: dict[str, TypeDef], direction: str, *, open_objects: bool | None = None):
+        self.types = types
+        self.direction = direction  # request | response
+        self.closed = direction == "request" if open_objects is None else not open_objects
+        self.defs: dict[str, dict] = {}
+        self.ref_prefix = "#/$defs/"
+        self.ref_suffix = ""
+
+    # -- types -------------------------------------------------------------------
+    def typeref(self, t: TypeRef, f: Field | None = None) -> dict:
+        k = t.kind
+        if k == "string":
+            s: dict = {"type": "string"}
+            if t.format == "int64":
+                if self.direction == "request":
+                    return {"anyOf": [{"type": "string", "pattern": INT64_PATTERN}, {"type": "integer"}], "x-wix-int64": True}
+                return {"type": "string", "pattern": INT64_PATTERN, "x-wix-int64": True}
+            if t.format:
+                s["format"] = t.format
+            s.update(_string_constraints(t.constraints))
+            return s
+        if k in {"integer", "number", "boolean"}:
+            s = {"type": k}
+            s.update({x: v for x, v in t.constraints.items() if x in {"minimum", "maximum"}})
+            return s
+        if k == "date":
+            return {"type": "string", "format": "date-time"}
+        if k == "object":
+            return {"type": "object"}
+        if k == "map":
+            return {"type": "object", "additionalProperties": self.typeref(t.items) if t.items else True}
+        if k == "array":
+            s = {"type": "array"}
+            if t.items is not None:
+                if t.items.kind == "object" and f is not None and f.members:
+                    s["items"] = self.object(f.members)
+                elif t.items.kind == "named" and f is not None and f.members and self.direction == "request":
+                    s["items"] = self.object(f.members, title=t.items.name, canonical=self.types.get(t.items.name or ""))
+                else:
+                    s["items"] = self.typeref(t.items)
+            s.update({x: v for x, v in t.constraints.items() if x in {"minItems", "maxItems"}})
+            return s
+        if k == "named":
+            if f is not None and f.enum:
+                return self.ref_enum(t.name or "", f)
+            if f is not None and f.members and self.direction == "request":
+                return self.object(f.members, title=t.name, canonical=self.types.get(t.name or ""))  # the request's own view
+            return self.ref(t.name or "")
+        return {"x-wix-type-unknown": True}
+
+    def ref(self, name: str) -> dict:
+        if name not in self.defs:
+            td = self.types.get(name)
+            self.defs[name] = {}  # reserve: recursion guard
+            if td is None:
+                self.defs[name] = {"x-wix-type-unknown": True}
+            elif td.enum is not None:
+                self.defs[name] = {"type": "string", "enum": [v.name for v in td.enum], "x-wix-source": td.source.ref()}
+            else:
+                self.defs[name] = self.object(td.members, title=name, src=td.source.ref())
+        return {"$ref": self.ref_prefix + name + self.ref_suffix}
+
+    def ref_enum(self, name: str, f: Field) -> dict:
+        td = self.types.get(name)
+        if td is not None and td.enum is not None and {v.name for v in td.enum} >= {v.name for v in f.enum or []}:
+            return self.ref(name)
+        return {"type": "string", "enum": [v.name for v in f.enum or []]}
+
+    # -- objects -----------------------------------------------------------------
+    def field(self, f: Field) -> dict:
+        s = self.typeref(f.type, f)
+        if f.enum and f.type.kind != "named":
+            s = {"type": "string", "enum": [v.name for v in f.enum]}
+        s = dict(s)
+        if f.read_only:
+            s["readOnly"] = True
+        if f.deprecated:
+            s["deprecated"] = True
+        s["x-wix-source"] = f.source.ref()
+        return s
+
+    def object(self, members: list, *, title: str | None = None, src: str | None = None,
+               canonical: TypeDef | None = None) -> dict:
+        """An object schema.  With ``canonical`` (a request's view of a named type), fields
+        the type has but this request does not list are added as ``readOnly`` and
+        ``x-wix-not-in-request``: sending them is drift the API ignores, not a typo."""
+        props: dict[str, dict] = {}
+        required: list[str] = []
+        all_of: list[dict] = []
+        if canonical is not None and canonical.members:
+            listed = {f.name for f in iter_fields(members)}
+            extra = []
+            for m in canonical.members:
+                if isinstance(m, OneOf):
+                    if not {f.name for f in m.members} & listed:
+                        extra.append(m)
+                elif m.name not in listed:
+                    extra.append(m)
+            members = list(members) + [("omitted", m) for m in extra]
+        for m in members:
+            omitted = isinstance(m, tuple)
+            if omitted:
+                m = m[1]
+                if isinstance(m, OneOf):
+                    for f in m.members:
+                        props[f.name] = {**self.field(f), "readOnly": True, "x-wix-not-in-request": True}
+                    continue
+                props[m.name] = {**self.field(m), "readOnly": True, "x-wix-not-in-request": True}
+                continue
+            if isinstance(m, OneOf):
+                names = [f.name for f in m.members]
+                for f in m.members:
+                    props[f.name] = self.field(f)
+                all_of.extend(one_of_constraints(names, m.required, m.source.ref()))
+            else:
+                props[m.name] = self.field(m)
+                if m.required:
+                    required.append(m.name)
+        s: dict = {"type": "object"}
+        if title:
+            s["title"] = title
+        s["properties"] = props
+        if required:
+            s["required"] = required
+        if all_of:
+            s["allOf"] = all_of
+        if self.closed:
+            s["additionalProperties"] = False
+        if src:
+            s["x-wix-source"] = src
+        return s
+
+    def document(self, root: dict, *, title: str, extra: dict | None = None) -> dict:
+        doc = {"$schema": SCHEMA_DIALECT, "title": title}
+        doc.update(extra or {})
+        doc.update(root)
+        if self.defs:
+            doc["$defs"] = dict(sorted(self.defs.items()))
+        return doc
+
+
+def one_of_constraints(names: list[str], required: bool, src: str) -> list[dict]:
+    out = []
+    if len(names) > 1:
+        out.append({"not": {"anyOf": [{"required": [a, b]} for a, b in combinations(names, 2)]},
+                    "x-wix-one-of": names, "x-wix-source": src})
+    if required:
+        out.append({"anyOf": [{"required": [n]} for n in names], "x-wix-one-of": names, "x-wix-one-of-required": True,
+                    "x-wix-source": src})
+    return out
+
+
+def _string_constraints(c: dict) -> dict:
+    return {k: v for k, v in c.items() if k in {"minLength", "maxLength", "pattern"}}
+
+
+# ------------------------------------------------------------------ per operation
+
+def path_params(op: Operation) -> list[str]:
+    import re
+
+    rest = op.surfaces.get("rest")
+    return re.findall(r"\{(\w+)\}", rest.url or "") if rest else []
+
+
+def request_schema(model: ApiModel, op: Operation, surface: str) -> dict:
+    s: Surface = op.surfaces[surface]
+    types = model.types if surface == "rest" else model.sdk_types
+    em = Emitter(types, "request", open_objects=not op.complete)
+    root = em.object(s.params, src=s.source.ref())
+    extra = {"x-wix-operation": op.name, "x-wix-surface": surface, "x-wix-direction": "request"}
+    if not op.complete:
+        extra["x-wix-incomplete"] = op.incomplete_reasons
+    return em.document(root, title=f"{op.title} request ({surface})", extra=extra)
+
+
+def path_schema(model: ApiModel, op: Operation) -> dict:
+    sdk = op.surfaces.get("sdk")
+    sdk_params = {f.name: f for f in (sdk.params if sdk else [])}
+    props = {}
+    for p in path_params(op):
+        f = sdk_params.get(p)
+        s: dict = {"type": "string", "minLength": 1}
+        if f is not None and f.type.format == "uuid":
+            s["format"] = "uuid"
+        s["x-wix-source"] = (f.source if f is not None else op.surfaces["rest"].source).ref()
+        props[p] = s
+    root = {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
+    return {"$schema": SCHEMA_DIALECT, "title": f"{op.title} path parameters", "x-wix-operation": op.name, **root}
+
+
+def response_schema(model: ApiModel, op: Operation, surface: str) -> dict:
+    s: Surface = op.surfaces[surface]
+    types = model.types if surface == "rest" else model.sdk_types
+    em = Emitter(types, "response")
+    root = em.object(s.response, src=s.source.ref())
+    extra = {"x-wix-operation": op.name, "x-wix-surface": surface, "x-wix-direction": "response"}
+    if not s.response:
+        extra["x-wix-incomplete"] = ["no response documented"]
+    return em.document(root, title=f"{op.title} response ({surface})", extra=extra)
+
+
+def error_envelope(codes: list[str] | None, src: str | None = None) -> dict:
+    """The Wix error envelope; ``codes`` restricts applicationError.code."""
+    code: dict = {"type": "string"}
+    if codes:
+        code["enum"] = codes
+    app = {"type": "object", "properties": {"code": code, "description": {"type": "string"}, "data": {"type": "object"}},
+           "required": ["code"]}
+    violation = {"type": "object", "properties": {
+        "field": {"type": "string"}, "description": {"type": "string"}, "violatedRule": {"type": "string"},
+        "ruleName": {"type": "string"}, "data": {"type": "object"}}, "required": ["field"]}
+    val = {"type": "object", "properties": {"fieldViolations": {"type": "array", "items": violation}},
+           "required": ["fieldViolations"]}
+    details = {"type": "object", "properties": {"applicationError": app, "validationError": val},
+               "minProperties": 1,
+               "not": {"required": ["applicationError", "validationError"]}, "x-wix-one-of": ["applicationError", "validationError"]}
+    s = {"type": "object", "properties": {"message": {"type": "string"}, "details": details}, "required": ["message", "details"]}
+    if src:
+        s["x-wix-source"] = src
+    return s
+
+
+def errors_by_status(op: Operation) -> dict[int, list]:
+    s = op.default_surface
+    out: dict[int, list] = {}
+    for e in (op.surfaces.get("rest") or s).errors if s else []:
+        out.setdefault(e.http_status, []).append(e)
+    return dict(sorted(out.items()))
+
+
+def error_schema(model: ApiModel, op: Operation) -> dict:
+    by = errors_by_status(op)
+    defs = {}
+    for status, errs in by.items():
+        codes = sorted({e.application_code for e in errs})
+        d = error_envelope(codes, errs[0].source.ref())
+        d["x-wix-status-codes"] = sorted({e.status_code for e in errs})
+        defs[f"http{status}"] = d
+    root = error_envelope(sorted({e.application_code for errs in by.values() for e in errs}) or None)
+    doc = {"$schema": SCHEMA_DIALECT, "title": f"{op.title} error response", "x-wix-operation": op.name,
+           "x-wix-documented-statuses": list(by), **root}
+    if defs:
+        doc["$defs"] = defs
+    return doc
+
+
+def type_schema(model: ApiModel, name: str) -> dict:
+    em = Emitter(model.types, "response")
+    em.ref(name)
+    root = em.defs.pop(name)
+    return em.document(root, title=name, extra={"x-wix-named-type": name})

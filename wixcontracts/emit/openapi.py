@@ -1,0 +1,84 @@
+"""IR -> one OpenAPI 3.1 document with every operation.
+
+Shared schemas live under ``components/schemas`` (schemathesis ignores ``#/$defs`` refs
+inside an OpenAPI document): response-side types keep their name (``Booking``), the closed
+request-side variants get an ``Input`` suffix (``BookingInput``)."""
+
+from __future__ import annotations
+
+from ..ir import ApiModel
+from .jsonschema import Emitter, error_envelope, errors_by_status, path_params
+
+COMPONENTS = "#/components/schemas/"
+
+
+def build_openapi(model: ApiModel, version: str) -> dict:
+    resp_em = Emitter(model.types, "response")
+    resp_em.ref_prefix = COMPONENTS
+    paths: dict[str, dict] = {}
+    components: dict[str, dict] = {}
+    for name in sorted(model.operations):
+        op = model.operations[name]
+        rest = op.surfaces.get("rest")
+        if rest is None or not rest.url or not rest.http_method:
+            continue
+        path = rest.url.replace("https://www.wixapis.com", "")
+        req_em = Emitter(model.types, "request", open_objects=not op.complete)
+        req_em.ref_prefix = COMPONENTS
+        req_em.ref_suffix = "Input" if op.complete else "Open"
+        req = req_em.object(rest.params, src=rest.source.ref())
+        for k, v in req_em.defs.items():
+            components[k + req_em.ref_suffix] = v
+        req_name = f"{op.title}Request"
+        components[req_name] = req
+        resp_name = rest.response_type or f"{op.title}Response"
+        if rest.response:
+            components[resp_name] = resp_em.object(rest.response, src=rest.source.ref())
+        else:
+            components[resp_name] = {"type": "object", "x-wix-incomplete": ["no response documented"]}
+        sdk = op.surfaces.get("sdk")
+        sdk_params = {f.name: f for f in (sdk.params if sdk else [])}
+        params = []
+        for p in path_params(op):
+            schema: dict = {"type": "string", "minLength": 1}
+            f = sdk_params.get(p)
+            if f is not None and f.type.format == "uuid":
+                schema["format"] = "uuid"
+            params.append({"name": p, "in": "path", "required": True, "schema": schema})
+        responses = {"200": {"description": "Success", "content": {"application/json": {"schema": {"$ref": COMPONENTS + resp_name}}}}}
+        for status, errs in errors_by_status(op).items():
+            ename = f"{op.title}Error{status}"
+            env = error_envelope(sorted({e.application_code for e in errs}), errs[0].source.ref())
+            env["x-wix-status-codes"] = sorted({e.status_code for e in errs})
+            components[ename] = env
+            responses[str(status)] = {"description": "Documented error", "content": {"application/json": {"schema": {"$ref": COMPONENTS + ename}}}}
+        if "400" not in responses:
+            components.setdefault("WixValidationError", error_envelope(None))
+            responses["400"] = {"description": "Invalid argument", "content": {"application/json": {"schema": {"$ref": COMPONENTS + "WixValidationError"}}}}
+        operation = {
+            "operationId": op.name,
+            "summary": op.title,
+            "parameters": params,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": COMPONENTS + req_name}}}},
+            "responses": responses,
+            "security": [{"wixAuth": []}],
+            "x-wix-source": op.page_url,
+            "x-wix-complete": op.complete,
+            "x-wix-path-aliases": op.path_aliases,
+        }
+        if not params:
+            del operation["parameters"]
+        paths.setdefault(path, {})[rest.http_method.lower()] = operation
+    for k, v in resp_em.defs.items():
+        components.setdefault(k, v)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Wix Bookings Writer V2 (compiled from the Wix docs)", "version": version,
+                 "x-wix-docs": model.sources.get("docs", [])},
+        "servers": [{"url": "https://www.wixapis.com"}],
+        "paths": dict(sorted(paths.items())),
+        "components": {
+            "schemas": dict(sorted(components.items())),
+            "securitySchemes": {"wixAuth": {"type": "apiKey", "in": "header", "name": "Authorization"}},
+        },
+    }

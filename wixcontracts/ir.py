@@ -1,0 +1,222 @@
+"""Typed intermediate representation shared by every source (docs pages, SDK typings)
+and consumed by the emitters.
+
+Pipeline: source text -> *parser* -> IR (this module) -> emit (JSON Schema / OpenAPI / catalog).
+
+The IR holds facts only.  Free text from third-party pages (descriptions) is kept in
+memory as ``Field.doc`` so heuristics can read it (``GUID``, date formats, defaults), but
+no emitter ever writes it out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Primitive = Literal["string", "integer", "number", "boolean", "object", "date"]
+PRIMITIVES: frozenset[str] = frozenset({"string", "integer", "number", "boolean", "object", "date"})
+SurfaceKind = Literal["rest", "sdk"]
+Origin = Literal["docs", "sdk", "hints"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact came from: a page URL plus a 1-based line (live pages) or a
+    character offset (whitespace-collapsed copies), or an SDK declaration."""
+
+    url: str
+    line: int | None = None
+    offset: int | None = None
+    origin: Origin = "docs"
+
+    def ref(self) -> str:
+        if self.line is not None:
+            return f"{self.url}#L{self.line}"
+        if self.offset is not None:
+            return f"{self.url}#offset={self.offset}"
+        return self.url
+
+
+@dataclass
+class TypeRef:
+    """A field's type.  ``kind`` is a primitive, ``array``, ``map`` or ``named``.
+
+    ``named`` refers to an entry of ``ApiModel.types`` (``name``).  Arrays carry
+    ``items``; an ``array`` whose element type the page does not say has
+    ``items=None`` until structure resolution gives it one.
+    """
+
+    kind: str
+    name: str | None = None
+    items: "TypeRef | None" = None
+    # formats / constraints (JSON Schema vocabulary): "uuid", "date-time", "int64"
+    format: str | None = None
+    constraints: dict = field(default_factory=dict)  # minLength, maxLength, minimum, ...
+
+    @staticmethod
+    def named(name: str) -> "TypeRef":
+        return TypeRef("named", name=name)
+
+    def describe(self) -> str:
+        if self.kind == "array":
+            return f"array<{self.items.describe() if self.items else '?'}>"
+        if self.kind == "named":
+            return self.name or "?"
+        if self.kind == "map":
+            return f"map<string,{self.items.describe() if self.items else 'any'}>"
+        return self.kind + (f"({self.format})" if self.format else "")
+
+
+@dataclass
+class EnumValue:
+    name: str
+    source: Source | None = None
+
+
+@dataclass
+class Field:
+    name: str
+    type: TypeRef
+    source: Source
+    required: bool = False
+    enum: list[EnumValue] | None = None
+    # object body when the type is a (possibly anonymous) object: fields and ONE-OF groups
+    members: list["Member"] = field(default_factory=list)
+    doc: str = ""  # third-party prose: in memory only, never emitted
+    read_only: bool = False
+    deprecated: bool = False
+    origins: set[str] = field(default_factory=set)  # {"docs", "sdk"} after a merge
+
+    @property
+    def has_body(self) -> bool:
+        return bool(self.members)
+
+
+@dataclass
+class OneOf:
+    """At most one of ``members`` may be set (exactly one when ``required``)."""
+
+    members: list[Field]
+    source: Source
+    required: bool = False
+
+
+Member = Field | OneOf
+
+
+def iter_fields(members: list[Member]):
+    """Fields of an object body, ONE-OF members included, in document order."""
+    for m in members:
+        if isinstance(m, OneOf):
+            yield from m.members
+        else:
+            yield m
+
+
+@dataclass
+class TypeDef:
+    """A named type: an object (``members``) or an enum (``enum``)."""
+
+    name: str
+    source: Source
+    members: list[Member] = field(default_factory=list)
+    enum: list[EnumValue] | None = None
+    origins: set[str] = field(default_factory=set)
+
+
+@dataclass
+class ErrorDoc:
+    http_status: int
+    status_code: str  # gRPC-ish status: INVALID_ARGUMENT, NOT_FOUND...
+    application_code: str
+    source: Source
+
+
+@dataclass
+class Example:
+    kind: Literal["curl", "sdk"]
+    title: str
+    source: Source
+    method: str | None = None
+    url: str | None = None
+    body: object | None = None  # parsed JSON body (curl examples)
+    body_error: str | None = None  # why the body could not be parsed
+
+
+@dataclass
+class Precondition:
+    """A lifecycle fact the page states: entities must be in ``from_statuses`` and
+    move to ``to_status``; ``all_or_nothing`` for multi-entity operations."""
+
+    from_statuses: list[str]
+    to_status: str | None
+    all_or_nothing: bool
+    scope: str  # "booking" | "all-bookings"
+    source: Source
+
+
+@dataclass
+class Surface:
+    """One way of calling an operation: the REST API or the JavaScript SDK."""
+
+    kind: SurfaceKind
+    source: Source
+    signature: str = ""  # SDK: wixClientAdmin.bookings.X.method(a, b)
+    http_method: str | None = None
+    url: str | None = None  # full URL template (REST)
+    params: list[Field] = field(default_factory=list)  # top-level request params
+    required_paths: list[str] = field(default_factory=list)  # "Required parameters:"
+    response_type: str | None = None
+    response: list[Member] = field(default_factory=list)
+    errors: list[ErrorDoc] = field(default_factory=list)
+    examples: list[Example] = field(default_factory=list)
+
+
+@dataclass
+class Operation:
+    name: str  # camelCase method name: declineMultiServiceBooking
+    title: str  # PascalCase page title: DeclineMultiServiceBooking
+    page_url: str
+    source: Source
+    package: str = ""
+    namespace: str = ""
+    scopes: list[dict] = field(default_factory=list)  # [{"name":..., "id":...}]
+    surfaces: dict[str, Surface] = field(default_factory=dict)
+    preconditions: list[Precondition] = field(default_factory=list)
+    complete: bool = True
+    incomplete_reasons: list[str] = field(default_factory=list)
+    origins: set[str] = field(default_factory=lambda: {"docs"})
+    path_aliases: list[str] = field(default_factory=list)
+
+    @property
+    def default_surface(self) -> Surface | None:
+        return self.surfaces.get("rest") or self.surfaces.get("sdk")
+
+
+@dataclass
+class Diagnostic:
+    """Something a reader of the build output should know about, with its location."""
+
+    severity: Literal["error", "warning", "info"]
+    code: str  # e.g. "structure.ambiguous", "type.name-as-type", "page.not-a-method"
+    message: str  # our own words, never copied prose
+    where: str  # page path + line/offset, or a source ref
+    resolved_by: str | None = None  # "indentation" | "registry" | "hints" | "surface" | None
+
+    def as_dict(self) -> dict:
+        d = {"severity": self.severity, "code": self.code, "message": self.message, "where": self.where}
+        if self.resolved_by:
+            d["resolved_by"] = self.resolved_by
+        return d
+
+
+@dataclass
+class ApiModel:
+    """Everything the sources said, after structure resolution."""
+
+    operations: dict[str, Operation] = field(default_factory=dict)
+    types: dict[str, TypeDef] = field(default_factory=dict)  # canonical (union) view, REST names
+    sdk_types: dict[str, TypeDef] = field(default_factory=dict)  # the same for the JS SDK surface
+    decisions: list[dict] = field(default_factory=list)  # structure decisions (ambiguity report)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    sources: dict = field(default_factory=dict)  # {"docs": [...urls], "sdk": {...pin}}

@@ -1,0 +1,76 @@
+"""Combine an extracted SDK package into one :class:`~wixcontracts.ir.ApiModel`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from wixcontracts.ir import ApiModel
+
+from .fetch import read_integrity
+from .operations import build_operations, extract_rest_methods
+from .typings import TypingsError, parse_typings
+
+PUBLIC_TYPINGS = "build/cjs/meta.d.ts"
+INTERNAL_TYPINGS = "build/internal/cjs/meta.d.ts"
+REST_JS = "build/cjs/meta.js"
+
+
+class SdkModelError(ValueError):
+    """The package folder lacks what the importer needs (one-line message)."""
+
+
+def source_url(package: str, version: str, rel_path: str) -> str:
+    return f"npm:{package}@{version}/{rel_path}"
+
+
+def _read(package_dir: Path, rel: str) -> bytes:
+    p = package_dir / rel
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise SdkModelError(f"{p}: missing (is this an extracted @wix SDK package?)") from None
+    except OSError as exc:
+        raise SdkModelError(f"{p}: cannot read ({exc.strerror or exc})") from None
+
+
+def package_identity(package_dir: Path) -> tuple[str, str]:
+    raw = _read(package_dir, "package.json")
+    try:
+        meta = json.loads(raw)
+        return str(meta["name"]), str(meta["version"])
+    except (ValueError, KeyError, TypeError):
+        raise SdkModelError(f"{package_dir / 'package.json'}: no name/version") from None
+
+
+def load_sdk_model(package_dir: Path, *, internal: bool = False) -> ApiModel:
+    """Types (REST-shaped "original" types of ``meta.d.ts``) and REST operations of a package.
+
+    ``internal=True`` reads the internal build's typings, which also declare the
+    fields tagged ``@internal``.
+    """
+    package_dir = Path(package_dir)
+    package, version = package_identity(package_dir)
+    typings_rel = INTERNAL_TYPINGS if internal else PUBLIC_TYPINGS
+    try:
+        typings = parse_typings(
+            _read(package_dir, typings_rel),
+            str(package_dir / typings_rel),
+            source_url=source_url(package, version, typings_rel),
+            include_internal=internal,
+        )
+    except TypingsError as exc:
+        raise SdkModelError(str(exc)) from None
+    methods, js_diags = extract_rest_methods(_read(package_dir, REST_JS), str(package_dir / REST_JS))
+    operations, op_diags = build_operations(methods, typings, js_url=source_url(package, version, REST_JS))
+
+    model = ApiModel(operations=operations, types=dict(typings.types))
+    model.diagnostics += typings.diagnostics + js_diags + op_diags
+    model.sources["sdk"] = {
+        "package": package,
+        "version": version,
+        "integrity": read_integrity(package_dir),
+        "files": [typings_rel, REST_JS],
+        "internal": internal,
+    }
+    return model

@@ -1,0 +1,377 @@
+"""Extract the REST operations from the SDK package's JavaScript (``build/cjs/meta.js``).
+
+The generated module has three layers, all plain functions:
+
+* per-method *meta* functions, exported under the SDK method name, returning
+  ``{httpMethod: "POST", path: "/v2/bookings/{bookingId}/cancel", ...}`` and calling
+  the request builder (``const getRequestOptions = bookingsCancelBooking(payload)``);
+* request builders whose inner function returns ``{method: "POST", methodFqn:
+  "...Bookings.CancelBooking", url: resolveXxxUrl({protoPath: "/v2/..."})}``;
+* URL resolvers holding ``domainToMappings = {<domain>: [{srcPath, destPath}, ...]}``:
+  a request for ``protoPath`` is sent to ``srcPath + protoPath[len(destPath):]`` for
+  the longest ``destPath`` that prefixes it.
+
+The *canonical* path is the resolution under the default domain (``_``) that goes
+through ``/_api/`` (else any ``/_api/`` resolution, else the default one); every other
+resolution is a path alias, except those of wildcard developer-sandbox domains
+(keys starting with ``*``).  Paths only: no host is recorded.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import tree_sitter
+import tree_sitter_typescript
+
+from wixcontracts.ir import Diagnostic, Field, OneOf, Operation, Source, Surface, TypeDef, iter_fields
+
+from .typings import Typings
+
+_LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())  # TS grammar reads JS too
+DEFAULT_DOMAIN = "_"
+REQUIRED_PATH_DEPTH = 4
+
+
+@dataclass
+class RestMethod:
+    """One REST method as the SDK's JavaScript wires it."""
+
+    sdk_name: str  # exported method name (bookingsCancelBookingAnonymously)
+    http_method: str
+    proto_path: str  # /v2/bookings/{bookingId}/cancel
+    method_fqn: str  # com.wixpress....Bookings.CancelBooking
+    path: str  # canonical: /_api/bookings-service/v2/bookings/{bookingId}/cancel
+    aliases: list[str] = field(default_factory=list)
+    line: int = 0  # 1-based line of the request builder's ``method:``
+
+    @property
+    def title(self) -> str:
+        tail = self.method_fqn.rsplit(".", 1)[-1] if self.method_fqn else ""
+        return tail or (self.sdk_name[:1].upper() + self.sdk_name[1:])
+
+    @property
+    def name(self) -> str:
+        t = self.title
+        return t[:1].lower() + t[1:]
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _text(node) -> str:
+    return node.text.decode("utf-8", errors="replace")
+
+
+def _line(node) -> int:
+    return node.start_point[0] + 1
+
+
+def _string(node) -> str | None:
+    if node is None or node.type not in ("string", "template_string"):
+        return None
+    frags = [c for c in node.named_children if c.type in ("string_fragment", "escape_sequence")]
+    if node.type == "template_string" and any(c.type == "template_substitution" for c in node.named_children):
+        return None
+    return "".join(_text(c) for c in frags)
+
+
+def _key(pair) -> str | None:
+    k = pair.child_by_field_name("key")
+    if k is None:
+        return None
+    if k.type == "string":
+        return _string(k)
+    return _text(k)
+
+
+def _pairs(obj) -> dict:
+    out = {}
+    if obj is None or obj.type != "object":
+        return out
+    for c in obj.named_children:
+        if c.type == "pair":
+            key = _key(c)
+            if key is not None:
+                out[key] = (c.child_by_field_name("value"), c)
+    return out
+
+
+def _descendants(node, types: tuple[str, ...]):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in types:
+            yield n
+        stack.extend(reversed(n.named_children))
+
+
+def _callee_name(call) -> str | None:
+    fn = call.child_by_field_name("function")
+    return _text(fn) if fn is not None and fn.type == "identifier" else None
+
+
+# ----------------------------------------------------------------- the three layers
+
+
+def _exports(root) -> dict[str, str]:
+    """Exported name -> local function name (``__export(x, {a: () => a2})`` or ``export {a2 as a}``)."""
+    out: dict[str, str] = {}
+    for call in _descendants(root, ("call_expression",)):
+        if _callee_name(call) != "__export":
+            continue
+        args = call.child_by_field_name("arguments")
+        objs = [a for a in (args.named_children if args is not None else []) if a.type == "object"]
+        for key, (value, _pair) in _pairs(objs[-1] if objs else None).items():
+            if value is not None and value.type == "arrow_function":
+                body = value.child_by_field_name("body")
+                if body is not None and body.type == "identifier":
+                    out[key] = _text(body)
+    for spec in _descendants(root, ("export_specifier",)):
+        local = spec.child_by_field_name("name")
+        alias = spec.child_by_field_name("alias")
+        if local is not None:
+            out.setdefault(_text(alias or local), _text(local))
+    return out
+
+
+def _functions(root) -> dict[str, object]:
+    out = {}
+    for c in root.named_children:
+        node = c.named_children[0] if c.type == "export_statement" and c.named_children else c
+        if node.type == "function_declaration":
+            name = node.child_by_field_name("name")
+            if name is not None:
+                out[_text(name)] = node
+    return out
+
+
+def _meta_info(fn) -> dict | None:
+    """``{httpMethod, path}`` returned by a meta function, plus the request builder it calls."""
+    for obj in _descendants(fn, ("object",)):
+        pairs = _pairs(obj)
+        if "httpMethod" in pairs and "path" in pairs:
+            callees = [n for c in _descendants(fn, ("call_expression",)) if (n := _callee_name(c))]
+            return {
+                "http_method": _string(pairs["httpMethod"][0]),
+                "path": _string(pairs["path"][0]),
+                "callees": callees,
+            }
+    return None
+
+
+def _builder_info(fn) -> dict | None:
+    """``{method, methodFqn, resolver, protoPath}`` of a request builder."""
+    for obj in _descendants(fn, ("object",)):
+        pairs = _pairs(obj)
+        if "method" in pairs and "url" in pairs:
+            url = pairs["url"][0]
+            resolver = _callee_name(url) if url is not None and url.type == "call_expression" else None
+            proto = None
+            if url is not None and url.type == "call_expression":
+                args = url.child_by_field_name("arguments")
+                for arg in args.named_children if args is not None else []:
+                    if arg.type == "call_expression":  # Object.assign(...) style
+                        continue
+                    proto = _string(_pairs(arg).get("protoPath", (None, None))[0]) or proto
+            return {
+                "method": _string(pairs["method"][0]),
+                "method_fqn": _string(pairs.get("methodFqn", (None, None))[0]) or "",
+                "resolver": resolver,
+                "proto_path": proto,
+                "line": _line(pairs["method"][1]),
+            }
+    return None
+
+
+def _mappings(fn) -> dict[str, list[tuple[str, str]]]:
+    for decl in _descendants(fn, ("variable_declarator",)):
+        name = decl.child_by_field_name("name")
+        if name is None or _text(name) != "domainToMappings":
+            continue
+        out: dict[str, list[tuple[str, str]]] = {}
+        for domain, (value, _pair) in _pairs(decl.child_by_field_name("value")).items():
+            entries = []
+            for item in value.named_children if value is not None and value.type == "array" else []:
+                p = _pairs(item)
+                src = _string(p.get("srcPath", (None, None))[0])
+                dest = _string(p.get("destPath", (None, None))[0])
+                if src is not None and dest is not None:
+                    entries.append((src, dest))
+            out[domain] = entries
+        return out
+    return {}
+
+
+# ------------------------------------------------------------------ path resolution
+
+
+def _prefixes(dest: str, path: str) -> bool:
+    if dest in ("", "/"):
+        return True
+    return path == dest or path.startswith(dest.rstrip("/") + "/") or path.startswith(dest + ":")
+
+
+def _join(src: str, rest: str) -> str:
+    if not rest:
+        return src or "/"
+    return src.rstrip("/") + rest if rest.startswith(("/", ":")) else src.rstrip("/") + "/" + rest
+
+
+def resolve_paths(proto_path: str, mappings: dict[str, list[tuple[str, str]]]) -> dict[str, list[str]]:
+    """Per domain: the full paths a request for ``proto_path`` may be sent to."""
+    out: dict[str, list[str]] = {}
+    for domain, entries in mappings.items():
+        matching = [(s, d) for s, d in entries if _prefixes(d, proto_path)]
+        if not matching:
+            continue
+        longest = max(len(d) for _s, d in matching)
+        paths = []
+        for src, dest in matching:
+            if len(dest) == longest:
+                p = _join(src, proto_path[len(dest.rstrip("/")) :] if dest not in ("", "/") else proto_path)
+                if p not in paths:
+                    paths.append(p)
+        out[domain] = paths
+    return out
+
+
+def canonical_and_aliases(proto_path: str, mappings: dict[str, list[tuple[str, str]]]) -> tuple[str, list[str]]:
+    per_domain = resolve_paths(proto_path, mappings)
+    default = per_domain.get(DEFAULT_DOMAIN, [])
+    everything = [p for d, ps in per_domain.items() if not d.startswith("*") for p in ps]
+    canonical = (
+        next((p for p in default if p.startswith("/_api/")), None)
+        or next((p for p in everything if p.startswith("/_api/")), None)
+        or (default[0] if default else None)
+        or (everything[0] if everything else proto_path)
+    )
+    aliases: list[str] = []
+    for p in everything:
+        if p != canonical and p not in aliases:
+            aliases.append(p)
+    return canonical, aliases
+
+
+# ------------------------------------------------------------------- extraction
+
+
+def extract_rest_methods(js_text: str | bytes, path: str = "<memory>") -> tuple[list[RestMethod], list[Diagnostic]]:
+    """Every exported REST method of a generated SDK module, in export order."""
+    data = js_text.encode("utf-8") if isinstance(js_text, str) else js_text
+    tree = tree_sitter.Parser(_LANGUAGE).parse(data)
+    diags: list[Diagnostic] = []
+    if tree.root_node.has_error:
+        bad = next(
+            (n for n in _descendants(tree.root_node, ("ERROR",))),
+            None,
+        )
+        line = _line(bad) if bad is not None else 1
+        diags.append(Diagnostic("warning", "sdk.js-syntax", "JavaScript has a syntax error; extraction may be partial", f"{path}:{line}"))
+    functions = _functions(tree.root_node)
+    exports = _exports(tree.root_node)
+    mapping_cache: dict[str, dict] = {}
+    methods: list[RestMethod] = []
+    for exported, local in exports.items():
+        fn = functions.get(local)
+        if fn is None:
+            continue
+        meta = _meta_info(fn)
+        if meta is None:
+            continue  # an enum or helper, not a method
+        where = f"{path}:{_line(fn)}"
+        info = next(
+            (i for c in meta["callees"] if c in functions and c != local and (i := _builder_info(functions[c]))),
+            None,
+        )
+        if info is None:
+            diags.append(Diagnostic("warning", "sdk.no-builder", f"{exported}: request builder not found", where))
+            continue
+        http = (meta["http_method"] or info["method"] or "").upper()
+        if meta["http_method"] and info["method"] and meta["http_method"].upper() != info["method"].upper():
+            diags.append(
+                Diagnostic("warning", "sdk.method-mismatch", f"{exported}: meta says {meta['http_method']}, builder says {info['method']}", where)
+            )
+        proto = info["proto_path"] or meta["path"]
+        if not proto:
+            diags.append(Diagnostic("warning", "sdk.no-path", f"{exported}: no protoPath", where))
+            continue
+        if info["resolver"] not in mapping_cache:
+            resolver_fn = functions.get(info["resolver"] or "")
+            mapping_cache[info["resolver"]] = _mappings(resolver_fn) if resolver_fn is not None else {}
+        mappings = mapping_cache[info["resolver"]]
+        if not mappings:
+            diags.append(Diagnostic("warning", "sdk.no-mapping", f"{exported}: no URL mapping for {proto}", where))
+        canonical, aliases = canonical_and_aliases(proto, mappings)
+        methods.append(RestMethod(exported, http, proto, info["method_fqn"], canonical, aliases, info["line"]))
+    return methods, diags
+
+
+# ----------------------------------------------------------------- IR operations
+
+
+def _required_paths(members: list, types: dict[str, TypeDef], prefix: str = "", depth: int = 0, seen: frozenset = frozenset()) -> list[str]:
+    out: list[str] = []
+    for m in members:
+        if isinstance(m, OneOf) or not m.required:
+            continue
+        path = f"{prefix}{m.name}"
+        out.append(path)
+        if depth + 1 >= REQUIRED_PATH_DEPTH:
+            continue
+        ref = m.type.items if m.type.kind == "array" and m.type.items else m.type
+        if m.members:
+            out += _required_paths(m.members, types, path + ".", depth + 1, seen)
+        elif ref.kind == "named" and ref.name in types and ref.name not in seen:
+            out += _required_paths(types[ref.name].members, types, path + ".", depth + 1, seen | {ref.name})
+    return out
+
+
+def build_operations(
+    methods: list[RestMethod],
+    typings: Typings,
+    *,
+    js_url: str,
+) -> tuple[dict[str, Operation], list[Diagnostic]]:
+    """IR operations (one REST surface each) from the JS wiring plus the typings."""
+    ops: dict[str, Operation] = {}
+    diags: list[Diagnostic] = []
+    for m in methods:
+        src = Source(url=js_url, line=m.line, origin="sdk")
+        meta = typings.methods.get(m.sdk_name)
+        req_name = (meta.request_type if meta else None) or f"{m.title}Request"
+        resp_name = (meta.response_type if meta else None) or f"{m.title}Response"
+        if meta and meta.http_method and meta.http_method != m.http_method:
+            diags.append(Diagnostic("warning", "sdk.method-mismatch", f"{m.sdk_name}: typings say {meta.http_method}, JS says {m.http_method}", src.ref()))
+        req = typings.types.get(req_name)
+        resp = typings.types.get(resp_name)
+        if req is None:
+            diags.append(Diagnostic("warning", "sdk.no-request-type", f"{m.name}: request type {req_name} not found", src.ref()))
+        if resp is None:
+            diags.append(Diagnostic("warning", "sdk.no-response-type", f"{m.name}: response type {resp_name} not found", src.ref()))
+        params: list[Field] = [copy.deepcopy(f) for f in iter_fields(req.members)] if req else []
+        surface = Surface(
+            kind="rest",
+            source=src,
+            http_method=m.http_method,
+            url=m.path,
+            params=params,
+            required_paths=_required_paths(req.members, typings.types, seen=frozenset({req_name})) if req else [],
+            response_type=resp_name if resp else None,
+            response=copy.deepcopy(resp.members) if resp else [],
+        )
+        if m.name in ops:
+            diags.append(Diagnostic("warning", "sdk.duplicate-operation", f"{m.name} appears twice; keeping the first", src.ref()))
+            continue
+        ops[m.name] = Operation(
+            name=m.name,
+            title=m.title,
+            page_url="",
+            source=src,
+            surfaces={"rest": surface},
+            origins={"sdk"},
+            path_aliases=list(m.aliases),
+        )
+    return ops, diags
+
