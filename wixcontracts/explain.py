@@ -48,12 +48,12 @@ def _add(tree: Tree, schema: dict, defs: dict, depth: int = 0, seen: tuple = ())
         if enum:
             bits.append("∈ {" + ", ".join(enum) + "}")
         node = in_group.get(name, tree).add(" ".join(bits))
-        if depth < 8 and tname not in seen:
+        if depth < 8 and ("$ref" not in s or tname not in seen):
             body = target if target.get("properties") else (s.get("items", {}) if s.get("type") == "array" else s)
             if "$ref" in body:
                 _, body = _type(body, defs)
             if body.get("properties"):
-                _add(node, body, defs, depth + 1, seen + (tname,))
+                _add(node, body, defs, depth + 1, seen + ((tname,) if "$ref" in s else ()))
 
 
 def explain_tree(catalog: Catalog, op: str, surface: str = "rest") -> Tree:

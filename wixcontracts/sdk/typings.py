@@ -483,7 +483,7 @@ class _Parser:
         return f
 
     def _apply_tags(self, f: Field, doc: JsDoc, prop, owner: str) -> None:
-        scalar = f.type.items if f.type.kind == "array" and f.type.items is not None else f.type
+        scalar = f.type.items if f.type.kind in ("array", "map") and f.type.items is not None else f.type
         for tag, value in doc.tags:
             if tag == "format":
                 if value:

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT.parent / "shared" / "wix-docs"
+NO_DOCS = "../shared/wix-docs is absent (a user's clone has no shared docs); whole-page tests need it"
+
+
+@pytest.fixture(scope="session")
+def docs_dir() -> Path:
+    if not DOCS.is_dir():
+        pytest.skip(NO_DOCS)
+    return DOCS
+
+
+@pytest.fixture(scope="session")
+def hints() -> dict:
+    return json.loads((ROOT / "contracts" / "hints.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def model(docs_dir, hints):
+    from wixcontracts.docs.compiler import compile_pages, load_pages
+
+    return compile_pages(load_pages(docs_dir), hints)

@@ -1,0 +1,84 @@
+"""Every behaviour of the emulator that the Wix docs do not pin down, in one place.
+
+Keys are stable identifiers (tests and reports may cite them); values explain the choice.
+Anything the emulator does that is *not* listed here is read from the contracts
+(catalog errors / preconditions, JSON Schemas)."""
+
+DECISIONS: dict[str, str] = {
+    # --- transport ---------------------------------------------------------------------------
+    "body.no_content_type": "A request without Content-Type (or with any Content-Type) is parsed as JSON.",
+    "body.empty": "An empty request body is treated as the empty JSON object {}.",
+    "body.invalid_json": "A body that is not JSON gets 400 with a validationError envelope (one fieldViolation, "
+                         "field '', violatedRule 'OTHER') and message 'INVALID_ARGUMENT: ...'. applicationError is "
+                         "not used because the documented applicationError codes are closed enums without "
+                         "INVALID_ARGUMENT.",
+    "route.unknown": "An unknown path gets 404 with applicationError code 'NOT_FOUND'; a known path with another "
+                     "method gets 405 with an Allow header and code 'METHOD_NOT_ALLOWED'.",
+    "route.raw_path": "Path parameters are matched on the raw (percent-encoded) path and decoded afterwards, so an "
+                      "encoded '/' stays inside the parameter. Empty path segments still match a route and are "
+                      "then rejected by the path-parameter schema.",
+    "route.query": "The query string is ignored.",
+    "success.status": "Every success is exactly HTTP 200 with a JSON body.",
+    "auth": "The Authorization header is not checked (no 401/403 is ever produced).",
+    # --- validation ----------------------------------------------------------------------------
+    "validation.scope": "Every operation's body is validated against schemas/rest/<op>.request.json and its path "
+                        "parameters against <op>.path.json (formats enforced) before any state is read; a failure "
+                        "is 400 validationError with one fieldViolation per schema error.",
+    "validation.field_names": "fieldViolations[].field is a dotted path with [i] for array indices, e.g. "
+                              "'booking.contactDetails.email', 'declineBookingsInfo[0].revision'; for "
+                              "'required'/'additionalProperties' the offending property name is appended.",
+    "validation.violated_rule": "violatedRule maps the JSON Schema keyword: required→REQUIRED_FIELD, format→FORMAT, "
+                                "minLength→MIN_LENGTH, maxLength→MAX_LENGTH, minimum→MIN, maximum→MAX, "
+                                "minItems→MIN_SIZE, maxItems→MAX_SIZE, anything else→OTHER; ruleName carries the "
+                                "keyword itself.",
+    "validation.date_time": "Python jsonschema has no RFC3339 checker installed; when jsonschema_rs rejects a body "
+                            "and Python jsonschema finds nothing, the jsonschema_rs errors are reported instead.",
+    # --- createBooking -------------------------------------------------------------------------
+    "create.status": "A new booking is CONFIRMED when flowControlSettings.skipBusinessConfirmation is true, else "
+                     "CREATED. A status sent in the request is ignored.",
+    "create.server_fields": "id (uuid4), revision ('1'), createdDate and updatedDate (RFC3339 UTC with 'Z', "
+                            "millisecond precision) are always set by the emulator; values sent for them are ignored.",
+    "create.copied_fields": "All other booking fields of the request are stored and echoed back unchanged.",
+    "create.business_rules": "No availability, policy, contact-conflict or time-zone checks: the documented 400/403/"
+                             "428 application errors of createBooking are never produced (slice 1).",
+    "create.msb": "createBooking never creates a multi-service booking; multi-service bookings only come from "
+                  "seed({'multiServiceBookings': {...}}).",
+    # --- declineMultiServiceBooking ------------------------------------------------------------
+    "decline.check_order": "Order: body/path schema (400 validationError) → MULTI_SERVICE_BOOKING_NOT_FOUND (404) → "
+                           "per entry: bookingId missing (400 validationError REQUIRED_FIELD) / REVISION_MISSING (400) "
+                           "→ DUPLICATE_BOOKING_INFO (400) → BOOKING_NOT_FOUND (404) → NOT_ALL_BOOKINGS_WERE_SENT (400) "
+                           "→ BOOKING_REVISION_MISMATCH (428) → ALL_BOOKINGS_ARE_ALREADY_DECLINED (428) → "
+                           "INVALID_BOOKING_STATUS (428).",
+    "decline.foreign_booking": "A bookingId that exists but belongs to another (or no) multi-service booking is "
+                               "BOOKING_NOT_FOUND.",
+    "decline.empty_info": "A missing or empty declineBookingsInfo for a non-empty multi-service booking is "
+                          "NOT_ALL_BOOKINGS_WERE_SENT.",
+    "decline.revision_compare": "revision may be a digit string or an integer; compared numerically.",
+    "decline.partially_declined": "If some but not all bookings are DECLINED, the request fails with "
+                                  "INVALID_BOOKING_STATUS (DECLINED is not in the catalog's from_statuses).",
+    "decline.payment_status": "paymentStatus of an entry, when given, replaces the booking's paymentStatus; "
+                              "doubleBooked, when given, is stored on every declined booking.",
+    "decline.response": "Response bookings follow the multi-service booking's own order; 'booking' is included only "
+                        "when returnFullEntity is true.",
+    "decline.side_effects": "flowControlSettings.withRefund and participantNotification are accepted and ignored; "
+                            "SOME_BOOKINGS_UPDATES_FAILED (500) and "
+                            "MULTI_SERVICE_BOOKING_INCLUDES_MULTIPLE_STAFF_MEMBERS (403) are never produced.",
+    # --- cancelBooking (catalog: incomplete, no documented errors/response) ----------------------
+    "cancel.revision_source": "The contract's request schema has no revision field; the emulator reads "
+                              "body.revision (digit string or integer), as the Velo SDK options do.",
+    "cancel.revision_missing": "Missing revision → 400 applicationError REVISION_MISSING (code name reused from "
+                               "declineMultiServiceBooking).",
+    "cancel.not_found": "Unknown bookingId → 404 applicationError BOOKING_NOT_FOUND (undocumented status).",
+    "cancel.revision_mismatch": "Stale revision → 428 BOOKING_REVISION_MISMATCH (undocumented status).",
+    "cancel.from_statuses": "The catalog's from_statuses is empty: any status except the to_status (CANCELED) may be "
+                            "canceled; canceling a CANCELED booking → 428 INVALID_BOOKING_STATUS.",
+    "cancel.response": "Response is {'booking': <updated booking>} (undocumented; matches createBooking).",
+    "cancel.check_order": "Order: body/path schema → REVISION_MISSING → BOOKING_NOT_FOUND → "
+                          "BOOKING_REVISION_MISMATCH → INVALID_BOOKING_STATUS.",
+    # --- state -------------------------------------------------------------------------------
+    "state.shape": "State is {'bookings': {id: booking}, 'multiServiceBookings': {id: [bookingId, ...]}}; seed() "
+                   "accepts that shape (revisions may be ints) and also a list of bookings / of "
+                   "{'id','bookings':[{'bookingId'}|id]} objects.",
+    "state.atomicity": "One lock serialises every write; a request either applies all its changes or none.",
+    "state.revision": "Every successful write sets revision to previous+1 and updatedDate to the clock.",
+}

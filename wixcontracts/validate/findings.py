@@ -1,0 +1,78 @@
+"""Result types of the validator: a ``Finding`` per problem, a ``Result`` per payload."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ACTUAL_MAX = 80
+
+
+def short_repr(value: Any, limit: int = ACTUAL_MAX) -> str:
+    try:
+        text = repr(value)
+    except Exception:  # pragma: no cover - exotic objects
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def pointer(path) -> str:
+    """JSON pointer (RFC 6901) for a sequence of keys/indices."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
+
+
+@dataclass(frozen=True)
+class Finding:
+    pointer: str
+    rule: str
+    message: str
+    expected: Any = None
+    actual: str | None = None
+    source: str | None = None
+    severity: str = "error"  # "error" | "warning"
+    location: str = "request"  # "request" | "response" | "path" | "header" | "route"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def with_(self, **kw) -> "Finding":
+        d = asdict(self)
+        d.update(kw)
+        return Finding(**d)
+
+
+@dataclass
+class Result:
+    operation: str | None
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [*self.errors, *self.warnings]
+
+    def add(self, f: Finding) -> None:
+        (self.errors if f.severity == "error" else self.warnings).append(f)
+
+    def extend(self, other: "Result") -> "Result":
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+        if self.operation is None:
+            self.operation = other.operation
+        return self
+
+    def rules(self, severity: str | None = None) -> set[str]:
+        fs = self.findings if severity is None else (self.errors if severity == "error" else self.warnings)
+        return {f.rule for f in fs}
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "operation": self.operation,
+                "errors": [f.to_dict() for f in self.errors],
+                "warnings": [f.to_dict() for f in self.warnings]}
+
+    def __bool__(self) -> bool:
+        return self.ok
