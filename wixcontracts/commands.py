@@ -2,3 +2,5 @@
 Each lives in its own module; this file only wires them up."""
 
 from .cli import app  # noqa: F401
+from .emulator import serve as _serve_cli  # noqa: F401
+from .validate import cli as _validate_cli  # noqa: F401

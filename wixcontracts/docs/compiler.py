@@ -89,9 +89,10 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
     resolver = Resolver(reg)  # pass 2: decide everything
     for t in trees:
         t.root = resolver.build(t.entries, t.root_key, t.part == "params", t.options_key)
+    page_of = {id(e): t.page for t in trees for e in t.entries}
     for d in resolver.decisions:
         e = d.entry
-        page = next(t.page for t in trees if e in t.entries)
+        page = page_of[id(e)]
         what = e.name if isinstance(e, FieldEntry) else "ONE-OF"
         dd = {"page": page.path, "where": _where(page, e.line), "entry": what, "placed_under": d.chosen,
               "candidates": d.candidates, "resolved_by": d.resolved_by, "unresolved": d.unresolved}

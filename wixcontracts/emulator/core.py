@@ -103,8 +103,15 @@ class _Checker:
                 allowed = set((e.schema or {}).get("properties", {}))
                 extra = sorted(k for k in e.instance if k not in allowed)
                 parts += extra[:1]
-            out.append({"field": _field(parts), "description": e.message,
-                        "violatedRule": _RULES.get(str(e.validator), "OTHER"), "ruleName": str(e.validator)})
+            desc = e.message
+            group = (e.schema or {}).get("x-wix-one-of") if isinstance(e.schema, dict) else None
+            if group and e.validator == "anyOf":
+                desc = f"one of {', '.join(group)} is required"
+            elif group and e.validator == "not":
+                desc = f"only one of {', '.join(group)} may be set"
+            out.append({"field": _field(parts), "description": desc,
+                        "violatedRule": "REQUIRED_FIELD" if group and e.validator == "anyOf"
+                        else _RULES.get(str(e.validator), "OTHER"), "ruleName": str(e.validator)})
         if not out:  # e.g. date-time: enforced by jsonschema_rs only (policy validation.date_time)
             for e in self.fast.iter_errors(instance):
                 path = [p for p in getattr(e, "instance_path", [])]
@@ -126,7 +133,8 @@ class _Route:
 
 class Emulator:
     def __init__(self, catalog: Catalog | None = None, seed_state: dict | None = None,
-                 clock: Callable[[], datetime] | None = None):
+                 clock: Callable[[], datetime] | None = None, *, require_auth: bool = False):
+        self.require_auth = require_auth
         self.catalog = catalog or Catalog()
         self.clock = clock or _now
         self.lock = threading.RLock()
@@ -187,6 +195,9 @@ class Emulator:
             return self._error(WixError(405, "METHOD_NOT_ALLOWED", f"{method} not allowed; use {allowed}",
                                         headers={"allow": allowed}))
         route, m = route_match
+        if self.require_auth and not any(k.lower() == "authorization"
+                                         for k, v in (headers or {}).items()):
+            return self._error(WixError(401, "UNAUTHENTICATED", "missing Authorization header"))
         params = {k: unquote(v) for k, v in m.groupdict().items()}
         try:
             body = self._parse(body_bytes)

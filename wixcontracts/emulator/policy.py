@@ -19,7 +19,10 @@ DECISIONS: dict[str, str] = {
                       "then rejected by the path-parameter schema.",
     "route.query": "The query string is ignored.",
     "success.status": "Every success is exactly HTTP 200 with a JSON body.",
-    "auth": "The Authorization header is not checked (no 401/403 is ever produced).",
+    "auth": "By default the Authorization header is not checked. With Emulator(require_auth=True) (used by the "
+            "fuzz run, `serve --require-auth`) a missing Authorization header → 401 applicationError "
+            "UNAUTHENTICATED, checked after routing and before validation; its value is never verified. 401 is "
+            "undocumented in the contract.",
     # --- validation ----------------------------------------------------------------------------
     "validation.scope": "Every operation's body is validated against schemas/rest/<op>.request.json and its path "
                         "parameters against <op>.path.json (formats enforced) before any state is read; a failure "

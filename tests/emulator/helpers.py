@@ -1,0 +1,74 @@
+"""Shared helpers for the emulator tests (the fixtures live in conftest.py)."""
+
+import uuid
+
+import jsonschema
+import warnings
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="Using `httpx` with")  # starlette: "use httpx2" (not installed)
+    from starlette.testclient import TestClient
+
+from wixcontracts.catalog import Catalog
+from wixcontracts.emulator.asgi import create_app
+from wixcontracts.emulator.core import Emulator
+
+CANON = "/_api/bookings-service/v2"
+ALIAS = "/bookings/v2"
+_CAT = Catalog()
+_VALIDATORS: dict = {}
+
+
+def _validator(op, kind):
+    if (op, kind) not in _VALIDATORS:
+        schema = _CAT.schema(op, kind)
+        cls = jsonschema.validators.validator_for(schema)
+        _VALIDATORS[(op, kind)] = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    return _VALIDATORS[(op, kind)]
+
+
+def check_response(op, status, body):
+    """Every 200 against <op>.response.json, every error against <op>.error.json (and its per-status def)."""
+    if status == 200:
+        _validator(op, "response").validate(body)
+        return
+    err = _CAT.schema(op, "error")
+    _validator(op, "error").validate(body)
+    per_status = err.get("$defs", {}).get(f"http{status}")
+    if per_status is not None:
+        jsonschema.Draft202012Validator({**per_status, "$defs": err["$defs"]}).validate(body)
+
+
+class Client:
+    """Thin helper over the ASGI app that validates every response against the schemas."""
+
+    def __init__(self, emu=None):
+        self.emu = emu or Emulator()
+        self.http = TestClient(create_app(self.emu))
+
+    def post(self, op, path, body=None, raw=None, headers=None):
+        if raw is not None:
+            r = self.http.post(path, content=raw, headers=headers or {})
+        else:
+            r = self.http.post(path, json=body if body is not None else {}, headers=headers)
+        data = r.json()
+        check_response(op, r.status_code, data)
+        return r.status_code, data
+
+    def create(self, prefix=CANON, **booking):
+        booking = {"bookedEntity": {"slot": {"serviceId": str(uuid.uuid4())}}, "totalParticipants": 1, **booking}
+        return self.post("createBooking", f"{prefix}/bookings", {"booking": booking})
+
+    def decline(self, msb_id, body, prefix=CANON):
+        return self.post("declineMultiServiceBooking", f"{prefix}/multi_service_bookings/{msb_id}/decline", body)
+
+    def cancel(self, booking_id, body, prefix=CANON):
+        return self.post("cancelBooking", f"{prefix}/bookings/{booking_id}/cancel", body)
+
+
+def code(body):
+    return body["details"]["applicationError"]["code"]
+
+
+def infos(client, ids, **extra):
+    return [{"bookingId": i, "revision": client.emu.bookings[i]["revision"], **extra} for i in ids]

@@ -1,0 +1,61 @@
+"""Compile-speed benchmark: the shared pages, and a synthetic corpus of >=200 pages made
+by renaming the shared pages' operations (and the test snippet when shared/ is absent)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from .build import default_docs_dir, load_hints
+from .docs.compiler import compile_pages, load_pages
+
+
+def synthetic_corpus(pages: dict[str, str], n: int = 200) -> dict[str, str]:
+    out = {}
+    base = sorted(pages.items())
+    for i in range(n):
+        path, text = base[i % len(base)]
+        title = re.search(r"^# (\w+)", text, re.M)
+        name = title.group(1) if title else "Page"
+        new = f"{name}V{i}"
+        t = text.replace(name, new).replace(name[:1].lower() + name[1:], new[:1].lower() + new[1:])
+        out[path.replace(".md", f"-{i}.md")] = t
+    return out
+
+
+def measure(pages: dict[str, str], hints: dict, repeat: int = 3) -> tuple[float, int]:
+    size = sum(len(t.encode()) for t in pages.values() if isinstance(t, str))
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        compile_pages(pages, hints)
+        best = min(best, time.perf_counter() - t0)
+    return best, size
+
+
+def run() -> list[tuple[str, str]]:
+    from .build import ROOT
+
+    hints = load_hints(ROOT / "contracts" / "hints.json")
+    docs = default_docs_dir()
+    if docs.is_dir():
+        pages = load_pages(docs)
+    else:
+        import sys
+
+        sys.path.insert(0, str(ROOT))
+        from tests.docs.snippets import LIVE, collapse  # type: ignore
+
+        pages = {"snippet/live.md": LIVE, "snippet/collapsed.md": collapse(LIVE)}
+    rows = []
+    for label, corpus in (("shared pages", pages), ("synthetic corpus", synthetic_corpus(pages, 240))):
+        secs, size = measure(corpus, hints)
+        mbps = size / secs / 1e6
+        rows.append((f"compile {label} ({len(corpus)} pages, {size / 1e3:.0f} kB)",
+                     f"{secs * 1e3:.1f} ms, {mbps:.2f} MB/s ({mbps:.1f}x the 1 MB/s target)"))
+    return rows
+
+
+if __name__ == "__main__":
+    for k, v in run():
+        print(f"{k:55} {v}")

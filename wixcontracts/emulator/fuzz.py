@@ -1,0 +1,107 @@
+"""Schemathesis against the in-process emulator, programmatically (for ``make check``).
+
+``run_fuzz()`` → ``{"operations": n, "cases": n, "failures": [{"operation", "mode", "check", "status",
+"message"}], "known_contract_gaps": {...}}``. Statuses the contract fails to document are tolerated only in
+the exact combinations listed in ``KNOWN_CONTRACT_GAPS`` (they are contract bugs, reported, not hidden)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+KNOWN_CONTRACT_GAPS = {
+    "G1": "every operation declares security wixAuth (apiKey header Authorization) but documents no 401; "
+          "a request without Authorization gets 401 UNAUTHENTICATED from Emulator(require_auth=True)",
+    "G2": "cancelBooking (catalog complete=false) documents only 200/400; the emulator answers 404 "
+          "BOOKING_NOT_FOUND and 428 BOOKING_REVISION_MISMATCH / INVALID_BOOKING_STATUS",
+}
+
+
+def tolerated(response, case) -> str | None:
+    """The gap id when this (operation, status) is an undocumented-but-known status, else None."""
+    op = case.operation.definition.raw.get("operationId")
+    if response.status_code == 401 and not any(k.lower() == "authorization" for k in (case.headers or {})):
+        return "G1"
+    if op == "cancelBooking" and response.status_code in (404, 428):
+        return "G2"
+    return None
+
+
+def status_code_conformance_with_known_gaps(ctx, response, case):
+    from schemathesis.specs.openapi.checks import status_code_conformance
+
+    if tolerated(response, case):
+        return None
+    return status_code_conformance(ctx, response, case)
+
+
+def checks() -> list:
+    from schemathesis.specs.openapi.checks import negative_data_rejection, response_schema_conformance
+
+    return [response_schema_conformance, status_code_conformance_with_known_gaps, negative_data_rejection]
+
+
+def load_schema(emulator=None):
+    import schemathesis
+
+    from ..catalog import Catalog
+    from .asgi import create_app
+    from .core import Emulator
+
+    spec = Catalog().root / "contracts" / "bookings-writer-v2.openapi.json"
+    schema = schemathesis.openapi.from_path(str(spec))
+    schema.app = create_app(emulator if emulator is not None else Emulator(require_auth=True))
+    return schema
+
+
+def _make_case_runner(report: dict, seen: set, label: str, mode: str):
+    def one(case):
+        report["cases"] += 1
+        try:
+            response = case.call_and_validate(checks=checks())
+            gap = tolerated(response, case)
+            if gap:
+                report["gap_hits"][gap] = report["gap_hits"].get(gap, 0) + 1
+        except (Exception, BaseExceptionGroup) as exc:  # FailureGroup (a BaseExceptionGroup) or one Failure
+            for f in getattr(exc, "exceptions", None) or [exc]:
+                title = getattr(f, "title", type(f).__name__)
+                if (label, mode, title) in seen:
+                    continue
+                seen.add((label, mode, title))
+                body = case.body if isinstance(case.body, (dict, list, str, int, float, bool, type(None))) else None
+                report["failures"].append({"operation": label, "mode": mode, "check": title,
+                                           "message": str(getattr(f, "message", f))[:500],
+                                           "request": {"path_parameters": case.path_parameters, "body": body}})
+    return one
+
+
+def run_fuzz(max_examples: int = 25, seed: int | None = 0) -> dict[str, Any]:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import seed as hseed
+    from schemathesis import GenerationMode
+
+    schema = load_schema()
+    report: dict[str, Any] = {"operations": 0, "cases": 0, "failures": [],
+                              "schema_warnings": [str(getattr(w, "message", w)) for w in schema.iter_schema_warnings()],
+                              "known_contract_gaps": dict(KNOWN_CONTRACT_GAPS), "gap_hits": {}}
+    seen: set[tuple] = set()
+    for result in schema.get_all_operations():
+        op = result.ok()
+        report["operations"] += 1
+        label = op.definition.raw.get("operationId") or op.label
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            one = _make_case_runner(report, seen, label, str(mode))
+            test = settings(max_examples=max_examples, deadline=None, database=None,
+                            suppress_health_check=list(HealthCheck))(given(op.as_strategy(generation_mode=mode))(one))
+            if seed is not None:
+                test = hseed(seed)(test)
+            test()
+    return report
+
+
+if __name__ == "__main__":  # python -m wixcontracts.emulator.fuzz [max_examples]
+    import json
+    import sys
+
+    out = run_fuzz(int(sys.argv[1]) if len(sys.argv) > 1 else 25)
+    print(json.dumps(out, indent=2, default=str))
+    sys.exit(1 if out["failures"] or out["schema_warnings"] else 0)
