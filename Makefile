@@ -23,6 +23,7 @@ test: $(STAMP)
 	$(PY) -m pytest -n 2
 
 bench: $(STAMP)
+	$(PY) -m wixcontracts.bench_compile
 	$(PY) -m wixcontracts.bench
 
 fuzz: $(STAMP)  ## long schemathesis run against the emulator

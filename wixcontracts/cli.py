@@ -133,6 +133,37 @@ def explain(op: str = typer.Argument(...), surface: Surface = typer.Option(Surfa
     _console().print(explain_tree(cat, o["name"], surface.value))
 
 
+@app.command()
+def check(
+    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
+    fuzz_examples: int = typer.Option(25, help="schemathesis examples per operation and mode"),
+    report_dir: Path = typer.Option(Path("reports"), help="where check.json / check.md go"),
+) -> None:
+    """The main job, offline: rebuild + verify, replay examples, emulator lifecycle, fuzz, report."""
+    from rich.table import Table
+
+    from .build import default_docs_dir
+    from .check import run
+
+    steps = run(docs or default_docs_dir(), fuzz_examples, report_dir)
+    t = Table(title="wixcontracts check")
+    for c in ("step", "status", "detail", "s"):
+        t.add_column(c, overflow="fold")
+    colour = {"ok": "green", "failed": "red", "skipped": "yellow"}
+    for s in steps:
+        t.add_row(s.name, f"[{colour[s.status]}]{s.status}[/]", s.detail, f"{s.seconds:.1f}")
+    con = _console()
+    con.print(t)
+    ex = next((s for s in steps if s.name == "replay docs examples"), None)
+    for r in (ex.data.get("examples", []) if ex else []):
+        if r["errors"]:
+            con.print(f"  [yellow]docs example breaks the contract[/] {r['operation']} / {r['example']}: "
+                      + "; ".join(r["errors"]))
+    con.print(f"[dim]report: {report_dir}/check.md, {report_dir}/check.json[/]")
+    if any(s.status == "failed" for s in steps):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     from . import commands  # noqa: F401  (registers the consumer commands)
 

@@ -37,7 +37,7 @@ def mutated(draw):
     return path, text
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=int(__import__("os").environ.get("WIXCONTRACTS_PARSER_FUZZ", 60)), deadline=None, suppress_health_check=list(HealthCheck))
 @given(mutated())
 def test_mutated_pages_never_raise(page):
     path, text = page

@@ -78,9 +78,14 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
             trees.append(_Tree(raw, kind, "response", b.response, resp_key))
 
     reg = Registry()
+    broken: set[int] = set()
     for t in trees:  # pass 1: learn from what indentation settles
         r = Resolver(reg)
-        r.learn_from(r.build(t.entries, t.root_key, t.part == "params", t.options_key))
+        try:
+            r.learn_from(r.build(t.entries, t.root_key, t.part == "params", t.options_key))
+        except Exception as e:  # defensive: report the page, keep the others
+            broken.add(id(t))
+            diags.append(Diagnostic("error", "structure.failed", f"{t.surface} {t.part}: {type(e).__name__}: {e}", t.page.path))
     for key, h in (hints.get("shapes") or {}).items():
         if key in reg.shapes:
             diags.append(Diagnostic("info", "hints.redundant", f"hint for {key} is already settled by the pages", "contracts/hints.json"))
@@ -88,7 +93,8 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
         reg.learn(key, h.get("fields", []), h.get("groups", []), h.get("field_types", {}), h.get("leaf", False), origin="hints")
     resolver = Resolver(reg)  # pass 2: decide everything
     for t in trees:
-        t.root = resolver.build(t.entries, t.root_key, t.part == "params", t.options_key)
+        if id(t) not in broken:
+            t.root = resolver.build(t.entries, t.root_key, t.part == "params", t.options_key)
     page_of = {id(e): t.page for t in trees for e in t.entries}
     for d in resolver.decisions:
         e = d.entry
@@ -106,7 +112,14 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
 
     ctx = _Ctx(hints, diags)
     for raw, blocks in raws:
-        op = _operation(raw, blocks, [t for t in trees if t.page is raw], ctx)
+        try:
+            op = _operation(raw, blocks, [t for t in trees if t.page is raw], ctx)
+        except Exception as e:  # defensive: a damaged page must not stop the others
+            diags.append(Diagnostic("error", "page.parse-failed", f"{type(e).__name__}: {e}", raw.path))
+            continue
+        if not op.name:
+            diags.append(Diagnostic("error", "page.no-method-name", "page names no method", raw.path))
+            continue
         if op.name in model.operations:
             diags.append(Diagnostic("error", "page.duplicate-operation", f"operation {op.name} is documented twice", raw.path))
             continue

@@ -190,6 +190,9 @@ class Resolver:
 
     def place(self, stack: list[Node], e: Entry, live: bool) -> Node:
         conts = [n for n in reversed(stack) if n.container]
+        if not conts:  # a field before any parameter: keep it, at the top, and say so
+            self.decisions.append(Decision(e, "<root>", [], "default", True, "field outside any parameter or return type"))
+            return stack[0]
         cands = conts
         by_indent = False
         if e.col is not None and live:
