@@ -98,9 +98,35 @@ def summary(model: ApiModel) -> dict:
     }
 
 
-def build(docs_dir: Path, out_dir: Path = ROOT, hints_path: Path | None = None) -> BuildResult:
+SOURCES = ("docs", "sdk")
+
+
+class SourceError(Exception):
+    """A source could not be read (e.g. the SDK package could not be fetched)."""
+
+
+def load_sdk(spec: str | None = None):
+    """The pinned SDK typings package as IR (fetched with npm pack into the cache)."""
+    from .sdk.fetch import SdkFetchError, fetch_package
+    from .sdk.model import SdkModelError, load_sdk_model
+
+    try:
+        return load_sdk_model(fetch_package(spec))
+    except (SdkFetchError, SdkModelError) as e:
+        raise SourceError(f"SDK typings: {e}") from None
+
+
+def build(docs_dir: Path, out_dir: Path = ROOT, hints_path: Path | None = None,
+          sources: tuple[str, ...] = SOURCES, sdk_spec: str | None = None) -> BuildResult:
     hints_path = hints_path or ROOT / "contracts" / "hints.json"
     model, version = compile_docs(docs_dir, hints_path)
+    if "sdk" in sources:
+        from .merge import merge
+
+        sdk = load_sdk(sdk_spec)
+        pin = sdk.sources.get("sdk", {})
+        version = hashlib.sha256(f"{version}:{pin.get('version')}:{pin.get('integrity')}".encode()).hexdigest()[:12]
+        model = merge(model, sdk, load_hints(hints_path))
     return BuildResult(model, render(model, version))
 
 

@@ -54,15 +54,23 @@ def build(
     out: Path = typer.Option(None, help="output root holding schemas/ and contracts/ (default: this checkout)"),
     strict: bool = typer.Option(False, help="fail if any structural decision is unresolved or any page failed"),
     hints: Path = typer.Option(None, help="hints file (default contracts/hints.json)"),
+    sources: str = typer.Option("docs,sdk", help="docs (pages only) or docs,sdk (pages + the pinned SDK typings)"),
+    sdk: str = typer.Option(None, help="SDK package: name@version, a .tgz or a folder (default: contracts/sdk-pin.json)"),
 ) -> None:
-    """Compile docs pages into schemas/ and contracts/."""
-    from .build import ROOT, build as do_build, default_docs_dir, summary, write
+    """Compile docs pages (and the SDK typings) into schemas/ and contracts/."""
+    from .build import ROOT, SourceError, build as do_build, default_docs_dir, summary, write
 
     docs = docs or default_docs_dir()
     if not docs.is_dir():
         _fail(f"docs folder not found: {docs}")
+    chosen = tuple(x.strip() for x in sources.split(",") if x.strip())
+    if not chosen or "docs" not in chosen or set(chosen) - {"docs", "sdk"}:
+        _fail("--sources takes docs or docs,sdk")
     out = out or ROOT
-    res = do_build(docs, out, hints)
+    try:
+        res = do_build(docs, out, hints, chosen, sdk)
+    except SourceError as e:
+        _fail(f"{e} (use --sources docs to build from the pages alone)")
     changed = write(res, out)
     con = _console()
     s = summary(res.model)
@@ -131,6 +139,53 @@ def explain(op: str = typer.Argument(...), surface: Surface = typer.Option(Surfa
     cat = _catalog()
     o = _op(cat, op)
     _console().print(explain_tree(cat, o["name"], surface.value))
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    none = "none"
+
+
+class LintFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command("lint-docs")
+def lint_docs(
+    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
+    sdk: str = typer.Option(None, help="SDK package: name@version, a .tgz or a folder (default: the pin)"),
+    no_sdk: bool = typer.Option(False, "--no-sdk", help="skip the docs-vs-SDK check"),
+    fmt: LintFormat = typer.Option(LintFormat.markdown, "--format"),
+    out: Path = typer.Option(None, help="write the report here instead of stdout"),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="exit 1 on findings of this severity or worse"),
+) -> None:
+    """Docs consistency report: docs vs SDK typings, examples vs contract, REST vs SDK section."""
+    from . import lint
+    from .build import ROOT, SourceError, compile_docs, default_docs_dir, load_sdk
+    from .validate import Contracts
+
+    docs = docs or default_docs_dir()
+    if not docs.is_dir():
+        _fail(f"docs folder not found: {docs}")
+    model, _ = compile_docs(docs, ROOT / "contracts" / "hints.json")
+    sdk_model = None
+    if not no_sdk:
+        try:
+            sdk_model = load_sdk(sdk)
+        except SourceError as e:
+            _fail(f"{e} (use --no-sdk to lint without it)")
+    findings = lint.run(model, sdk_model, Contracts.load())
+    text = lint.to_json(findings) if fmt is LintFormat.json else lint.to_markdown(findings)
+    if out:
+        out.write_text(text, encoding="utf-8")
+        c = lint.counts(findings)
+        _console().print(" · ".join(f"{k}: {v['error']} errors, {v['warning']} warnings" for k, v in c.items()) + f" → {out}")
+    else:
+        sys.stdout.write(text)
+    if lint.fails(findings, fail_on.value):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -86,6 +86,7 @@ class Field:
     read_only: bool = False
     deprecated: bool = False
     origins: set[str] = field(default_factory=set)  # {"docs", "sdk"} after a merge
+    also: list[Source] = field(default_factory=list)  # the other sources that state this field
 
     @property
     def has_body(self) -> bool:
@@ -122,6 +123,7 @@ class TypeDef:
     members: list[Member] = field(default_factory=list)
     enum: list[EnumValue] | None = None
     origins: set[str] = field(default_factory=set)
+    also: list[Source] = field(default_factory=list)
 
 
 @dataclass
@@ -187,6 +189,7 @@ class Operation:
     incomplete_reasons: list[str] = field(default_factory=list)
     origins: set[str] = field(default_factory=lambda: {"docs"})
     path_aliases: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def default_surface(self) -> Surface | None:

@@ -47,6 +47,7 @@ def operation_entry(op: Operation) -> dict:
         "site_level": True,
         "complete": op.complete,
         "incomplete_reasons": op.incomplete_reasons,
+        "notes": op.notes,
         "preconditions": [
             {"from_statuses": p.from_statuses, "to_status": p.to_status, "all_or_nothing": p.all_or_nothing,
              "scope": p.scope, "source": p.source.ref()} for p in op.preconditions

@@ -33,6 +33,18 @@ class Emitter:
         self.defs: dict[str, dict] = {}
         self.ref_prefix = "#/$defs/"
         self.ref_suffix = ""
+        # the page's required-ness for this request (paths like "booking.bookedEntity" and
+        # ONE-OF groups like "booking.(totalParticipants|participantsChoices)"), applied on
+        # a request-specific copy of the shared type
+        self.required_paths: set[str] = set()
+        self._path: list[str] = []
+
+    def _here(self) -> str:
+        return ".".join(self._path)
+
+    def _needs_view(self) -> bool:
+        here = self._here()
+        return self.direction == "request" and bool(here) and any(p.startswith(here + ".") for p in self.required_paths)
 
     # -- types -------------------------------------------------------------------
     def typeref(self, t: TypeRef, f: Field | None = None) -> dict:
@@ -64,6 +76,8 @@ class Emitter:
                     s["items"] = self.object(f.members)
                 elif t.items.kind == "named" and f is not None and f.members and self.direction == "request":
                     s["items"] = self.object(f.members, title=t.items.name, canonical=self.types.get(t.items.name or ""))
+                elif t.items.kind == "named" and self._needs_view() and t.items.name in self.types:
+                    s["items"] = self.object(self.types[t.items.name].members, title=t.items.name)
                 else:
                     s["items"] = self.typeref(t.items)
             s.update({x: v for x, v in t.constraints.items() if x in {"minItems", "maxItems"}})
@@ -73,6 +87,8 @@ class Emitter:
                 return self.ref_enum(t.name or "", f)
             if f is not None and f.members and self.direction == "request":
                 return self.object(f.members, title=t.name, canonical=self.types.get(t.name or ""))  # the request's own view
+            if self._needs_view() and t.name in self.types and self.types[t.name].enum is None:
+                return self.object(self.types[t.name].members, title=t.name)
             return self.ref(t.name or "")
         return {"x-wix-type-unknown": True}
 
@@ -83,9 +99,13 @@ class Emitter:
             if td is None:
                 self.defs[name] = {"x-wix-type-unknown": True}
             elif td.enum is not None:
-                self.defs[name] = {"type": "string", "enum": [v.name for v in td.enum], "x-wix-source": td.source.ref()}
+                self.defs[name] = {"type": "string", "x-wix-source": td.source.ref()}
+                if td.enum:
+                    self.defs[name]["enum"] = [v.name for v in td.enum]
             else:
+                saved, self._path = self._path, ["<shared>"]  # page-specific required-ness stays out of shared defs
                 self.defs[name] = self.object(td.members, title=name, src=td.source.ref())
+                self._path = saved
         return {"$ref": self.ref_prefix + name + self.ref_suffix}
 
     def ref_enum(self, name: str, f: Field) -> dict:
@@ -96,6 +116,13 @@ class Emitter:
 
     # -- objects -----------------------------------------------------------------
     def field(self, f: Field) -> dict:
+        self._path.append(f.name[1:] if f.name.startswith("_") else f.name)
+        try:
+            return self._field(f)
+        finally:
+            self._path.pop()
+
+    def _field(self, f: Field) -> dict:
         s = self.typeref(f.type, f)
         if f.enum and f.type.kind != "named":
             s = {"type": "string", "enum": [v.name for v in f.enum]}
@@ -105,6 +132,8 @@ class Emitter:
         if f.deprecated:
             s["deprecated"] = True
         s["x-wix-source"] = f.source.ref()
+        if f.also:
+            s["x-wix-also"] = [x.ref() for x in f.also]
         return s
 
     def object(self, members: list, *, title: str | None = None, src: str | None = None,
@@ -135,14 +164,16 @@ class Emitter:
                     continue
                 props[m.name] = {**self.field(m), "readOnly": True, "x-wix-not-in-request": True}
                 continue
+            prefix = self._here() + "." if self._path else ""
             if isinstance(m, OneOf):
                 names = [f.name for f in m.members]
                 for f in m.members:
                     props[f.name] = self.field(f)
-                all_of.extend(one_of_constraints(names, m.required, m.source.ref()))
+                group_required = m.required or f"{prefix}({'|'.join(names)})" in self.required_paths
+                all_of.extend(one_of_constraints(names, group_required, m.source.ref()))
             else:
                 props[m.name] = self.field(m)
-                if m.required:
+                if m.required or prefix + m.name in self.required_paths:
                     required.append(m.name)
         s: dict = {"type": "object"}
         if title:
@@ -195,6 +226,8 @@ def request_schema(model: ApiModel, op: Operation, surface: str) -> dict:
     s: Surface = op.surfaces[surface]
     types = model.types if surface == "rest" else model.sdk_types
     em = Emitter(types, "request", open_objects=not op.complete)
+    if surface == "rest":
+        em.required_paths = set(s.required_paths)
     root = em.object(s.params, src=s.source.ref())
     extra = {"x-wix-operation": op.name, "x-wix-surface": surface, "x-wix-direction": "request"}
     if not op.complete:

@@ -26,6 +26,7 @@ def build_openapi(model: ApiModel, version: str) -> dict:
         req_em = Emitter(model.types, "request", open_objects=not op.complete)
         req_em.ref_prefix = COMPONENTS
         req_em.ref_suffix = "Input" if op.complete else "Open"
+        req_em.required_paths = set(rest.required_paths)
         req = req_em.object(rest.params, src=rest.source.ref())
         for k, v in req_em.defs.items():
             components[k + req_em.ref_suffix] = v

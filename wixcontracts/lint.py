@@ -1,0 +1,242 @@
+"""``wixcontracts lint-docs``: a docs consistency report, three cross-checks.
+
+1. ``docs-vs-sdk``: each page's REST request and response vs the SDK typings — a field only
+   in one source, a type / enum / required mismatch;
+2. ``examples``: each page's curl example bodies vs the merged contract;
+3. ``rest-vs-sdk-section``: the REST section vs the JavaScript SDK section of the same page
+   (renames aside: ``id``/``_id``, ``createdDate``/``_createdDate``).
+
+Every finding names both locations.  Severities: ``error`` (the docs state something the
+other source contradicts), ``warning`` (one source is silent), ``info``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from .ir import ApiModel, Field, TypeDef, iter_fields
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass
+class LintFinding:
+    check: str
+    severity: str
+    operation: str
+    path: str
+    message: str
+    docs: str = ""  # location in the docs page
+    other: str = ""  # location in the other source (SDK declaration, contract schema, SDK section)
+
+
+def _norm(n: str) -> str:
+    return n[1:] if n.startswith("_") else n
+
+
+class Tree(dict):
+    """path -> field; ``opaque`` holds paths of fields shown as a bare type reference
+    (no body here, and not expanded): their children are unknown, not absent."""
+
+    def __init__(self):
+        super().__init__()
+        self.opaque: set[str] = set()
+
+    def hidden(self, path: str) -> bool:
+        parts = path.split(".")
+        return any(".".join(parts[:i]) in self.opaque for i in range(1, len(parts)))
+
+
+def _expand(members: list, types: dict[str, TypeDef], prefix: str = "", depth: int = 0, seen: tuple = (),
+            out: Tree | None = None) -> Tree:
+    """path -> field, expanding named types a tree shows without their body (with ``types``)."""
+    out = Tree() if out is None else out
+    for f in iter_fields(members):
+        p = f"{prefix}.{_norm(f.name)}" if prefix else _norm(f.name)
+        out[p] = f
+        body = f.members
+        t = f.type.items if f.type.kind == "array" and f.type.items else f.type
+        if not body and t.kind == "named" and t.name in types and t.name not in seen and depth < 12:
+            body = types[t.name].members
+        if body:
+            _expand(body, types, p, depth + 1, seen + ((t.name,) if t.name else ()), out)
+        elif t.kind == "named" and not f.enum and not (t.name in types and types[t.name].enum is not None):
+            out.opaque.add(p)
+    return out
+
+
+def _kind(f: Field, types: dict[str, TypeDef]) -> str:
+    t = f.type
+    if f.enum or (t.kind == "named" and t.name in types and types[t.name].enum is not None):
+        return "enum"
+    if t.kind in {"integer", "number"}:
+        return "number"  # the SDK typings say `number` for both
+    if t.kind in {"date"} or (t.kind == "string" and t.format == "date-time"):
+        return "timestamp"
+    if t.kind in {"object", "map", "named"}:
+        return "object"
+    return t.kind
+
+
+def _enum(f: Field, types: dict[str, TypeDef]) -> set[str] | None:
+    if f.enum:
+        return {v.name for v in f.enum}
+    t = f.type
+    if t.kind == "named" and t.name in types and types[t.name].enum is not None:
+        return {v.name for v in types[t.name].enum or []}
+    return None
+
+
+def _compare(check: str, op: str, side: str, a: dict[str, Field], b: dict[str, Field], ta, tb,
+             a_name: str, b_name: str, only_b_severity: str, required: bool) -> list[LintFinding]:
+    out = []
+    for p in sorted(set(a) | set(b)):
+        fa, fb = a.get(p), b.get(p)
+        parent = p.rsplit(".", 1)[0] if "." in p else None
+        if fa is None:
+            if (parent is not None and parent not in a) or a.hidden(p):
+                continue  # reported at the parent, or the parent's body is not shown here
+            out.append(LintFinding(check, only_b_severity, op, f"{side}:{p}", f"only in the {b_name}", "", fb.source.ref()))
+            continue
+        if fb is None:
+            if (parent is not None and parent not in b) or b.hidden(p):
+                continue
+            out.append(LintFinding(check, "error" if only_b_severity == "warning" else "warning", op, f"{side}:{p}",
+                                   f"only in the {a_name}", fa.source.ref(), ""))
+            continue
+        ka, kb = _kind(fa, ta), _kind(fb, tb)
+        if "unknown" in (ka, kb):
+            continue
+        if ka != kb and not ({ka, kb} <= {"string", "timestamp"} and check == "rest-vs-sdk-section"):
+            if {ka, kb} == {"string", "timestamp"}:
+                sev = "warning"
+            elif {ka, kb} == {"enum", "string"}:
+                sev = "warning"
+            else:
+                sev = "error"
+            out.append(LintFinding(check, sev, op, f"{side}:{p}", f"type {ka} in the {a_name}, {kb} in the {b_name}",
+                                   fa.source.ref(), fb.source.ref()))
+            continue
+        ea, eb = _enum(fa, ta), _enum(fb, tb)
+        if ea is not None and eb is not None and ea != eb:
+            out.append(LintFinding(check, "error", op, f"{side}:{p}",
+                                   f"enum differs: only in {a_name} {sorted(ea - eb)}, only in {b_name} {sorted(eb - ea)}",
+                                   fa.source.ref(), fb.source.ref()))
+        if required and side == "request" and fa.required != fb.required:
+            out.append(LintFinding(check, "warning", op, f"{side}:{p}",
+                                   f"required in the {a_name if fa.required else b_name} only", fa.source.ref(), fb.source.ref()))
+    return out
+
+
+def docs_vs_sdk(docs: ApiModel, sdk: ApiModel) -> list[LintFinding]:
+    out = []
+    for name, d in sorted(docs.operations.items()):
+        s = sdk.operations.get(name)
+        dr = d.surfaces.get("rest")
+        if s is None or dr is None or dr.source.origin != "docs":
+            continue
+        sr = s.surfaces["rest"]
+        import re
+
+        pp = set(re.findall(r"\{(\w+)\}", sr.url or ""))
+        sparams = [f for f in sr.params if f.name not in pp]
+        out += _compare("docs-vs-sdk", name, "request", _expand(dr.params, docs.types), _expand(sparams, sdk.types),
+                        docs.types, sdk.types, "docs", "SDK typings", "warning", True)
+        if dr.response:
+            out += _compare("docs-vs-sdk", name, "response", _expand(dr.response, docs.types), _expand(sr.response, sdk.types),
+                            docs.types, sdk.types, "docs", "SDK typings", "warning", False)
+    return out
+
+
+def rest_vs_sdk_section(docs: ApiModel) -> list[LintFinding]:
+    out = []
+    for name, op in sorted(docs.operations.items()):
+        rest, sdk = op.surfaces.get("rest"), op.surfaces.get("sdk")
+        if rest is None or sdk is None or rest.source.origin != "docs" or not sdk.params:
+            continue
+        import re
+
+        pp = set(re.findall(r"\{(\w+)\}", rest.url or ""))
+        flat: list = []
+        for p in sdk.params:  # positional params + the fields of `options`
+            if p.name in pp:
+                continue
+            if p.name == "options":
+                flat += list(p.members)
+            else:
+                flat.append(p)
+        # each section's own trees only: a bare reference hides a body, it does not omit it
+        out += _compare("rest-vs-sdk-section", name, "request", _expand(rest.params, {}),
+                        _expand(flat, {}), docs.types, docs.sdk_types, "REST section", "SDK section", "warning", True)
+        if rest.response and sdk.response:
+            out += _compare("rest-vs-sdk-section", name, "response", _expand(rest.response, {}),
+                            _expand(sdk.response, {}), docs.types, docs.sdk_types, "REST section", "SDK section",
+                            "warning", False)
+    return out
+
+
+def examples(docs: ApiModel, contracts) -> list[LintFinding]:
+    out = []
+    for name, op in sorted(docs.operations.items()):
+        rest = op.surfaces.get("rest")
+        if rest is None:
+            continue
+        for ex in rest.examples:
+            if ex.kind != "curl":
+                continue
+            if ex.body_error:
+                out.append(LintFinding("examples", "error", name, "", ex.body_error, ex.source.ref()))
+                continue
+            if ex.body is None:
+                continue
+            res = contracts.validate_request(name, ex.body)
+            for f in res.findings:
+                out.append(LintFinding("examples", f.severity, name, f"request:{f.pointer}",
+                                       f"{f.rule}: {f.message}", ex.source.ref(), f.source or ""))
+    return out
+
+
+def run(docs: ApiModel, sdk: ApiModel | None, contracts) -> list[LintFinding]:
+    findings = []
+    if sdk is not None:
+        findings += docs_vs_sdk(docs, sdk)
+    findings += examples(docs, contracts)
+    findings += rest_vs_sdk_section(docs)
+    return findings
+
+
+def counts(findings: list[LintFinding]) -> dict:
+    c: dict = {}
+    for f in findings:
+        c.setdefault(f.check, {s: 0 for s in SEVERITIES})[f.severity] += 1
+    return c
+
+
+def to_json(findings: list[LintFinding]) -> str:
+    return json.dumps({"counts": counts(findings), "findings": [asdict(f) for f in findings]}, indent=2) + "\n"
+
+
+def to_markdown(findings: list[LintFinding]) -> str:
+    lines = ["# Docs consistency report", ""]
+    c = counts(findings)
+    lines += ["| check | errors | warnings | info |", "|---|---|---|---|"]
+    for check in ("docs-vs-sdk", "examples", "rest-vs-sdk-section"):
+        x = c.get(check, {s: 0 for s in SEVERITIES})
+        lines.append(f"| {check} | {x['error']} | {x['warning']} | {x['info']} |")
+    for check in ("docs-vs-sdk", "examples", "rest-vs-sdk-section"):
+        rows = [f for f in findings if f.check == check]
+        if not rows:
+            continue
+        lines += ["", f"## {check}", "", "| severity | operation | path | finding | docs | other source |", "|---|---|---|---|---|---|"]
+        for f in rows:
+            lines.append(f"| {f.severity} | {f.operation} | `{f.path}` | {f.message} | {f.docs} | {f.other} |")
+    return "\n".join(lines) + "\n"
+
+
+def fails(findings: list[LintFinding], fail_on: str) -> bool:
+    if fail_on == "none":
+        return False
+    if fail_on == "error":
+        return any(f.severity == "error" for f in findings)
+    return any(f.severity in {"error", "warning"} for f in findings)

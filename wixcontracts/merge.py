@@ -1,0 +1,192 @@
+"""Merge two sources' IR into one: the docs pages and the SDK typings.
+
+Who contributes what:
+
+* **pages**: operations, surfaces, URLs, HTTP methods, errors (HTTP + application codes),
+  preconditions, permission scopes, examples, and provenance (page + line);
+* **SDK typings**: exact structure (fields, nesting, ONE-OF groups, enums) and constraints
+  (formats, lengths, ranges, read-only, deprecated) of the REST request and response;
+* **hints**: only what neither settles (int64 fields: the typings say ``string``).
+
+Where both speak about a field, ``Field.source`` is the page and ``Field.also`` the
+declaration, so every schema node says which source(s) it came from.  Disagreements are
+not resolved here: ``lint.py`` reports them.  Operations the typings have and no page
+documents are kept with ``origins == {"sdk"}``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from .ir import ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, iter_fields
+
+HOST = "https://www.wixapis.com"
+
+
+def _norm(name: str) -> str:
+    return name[1:] if name.startswith("_") else name
+
+
+def _index(members: list, prefix: str = "") -> dict[str, Field]:
+    out: dict[str, Field] = {}
+    for f in iter_fields(members):
+        p = f"{prefix}.{_norm(f.name)}" if prefix else _norm(f.name)
+        out[p] = f
+        out.update(_index(f.members, p))
+    return out
+
+
+def _path_params(url: str | None) -> list[str]:
+    return re.findall(r"\{(\w+)\}", url or "")
+
+
+def _int64(members: list, names: set[str]) -> None:
+    for f in iter_fields(members):
+        if f.name in names and f.type.kind == "string":
+            f.type.format = "int64"
+        _int64(f.members, names)
+
+
+def _retype_int64(types: dict[str, TypeDef], names: set[str]) -> None:
+    for td in types.values():
+        _int64(td.members, names)
+
+
+def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
+    hints = hints or {}
+    int64 = set(hints.get("int64", []))
+    out = ApiModel()
+    out.types = copy.deepcopy(sdk.types)
+    _retype_int64(out.types, int64)
+    for td in out.types.values():
+        td.origins = {"sdk"}
+    out.sdk_types = docs.sdk_types
+    out.diagnostics = list(docs.diagnostics) + list(sdk.diagnostics)
+    out.decisions = docs.decisions
+    out.sources = {**docs.sources, **sdk.sources}
+    aliases: dict[str, str] = {}  # docs type name -> SDK type name, learned by path
+
+    for name in sorted(set(docs.operations) | set(sdk.operations)):
+        d, s = docs.operations.get(name), sdk.operations.get(name)
+        if s is None:
+            out.operations[name] = d  # type: ignore[assignment]
+            continue
+        srest = copy.deepcopy(s.surfaces["rest"])
+        _int64(srest.params, int64)
+        _int64(srest.response, int64)
+        url = srest.url if (srest.url or "").startswith("http") else HOST + (srest.url or "")
+        body = [f for f in srest.params if f.name not in _path_params(url)]
+        if d is None:
+            op = copy.copy(s)
+            rest = Surface("rest", srest.source, http_method=srest.http_method, url=url, params=body,
+                           response_type=srest.response_type, response=srest.response)
+            op.surfaces = {"rest": rest}
+            op.origins = {"sdk"}
+            op.page_url = ""
+            op.notes = ["no docs page: structure from the SDK typings; no documented errors"]
+            out.operations[name] = op
+            continue
+        op = copy.copy(d)
+        op.surfaces = dict(d.surfaces)
+        drest = d.surfaces.get("rest")
+        rest = Surface("rest", drest.source if drest else srest.source,
+                       http_method=(drest.http_method if drest and drest.http_method else srest.http_method),
+                       url=(drest.url if drest and drest.url and drest.source.origin == "docs" else url),
+                       params=body, response_type=srest.response_type, response=srest.response,
+                       errors=drest.errors if drest else [], examples=drest.examples if drest else [],
+                       required_paths=drest.required_paths if drest else [])
+        if drest and drest.url and rest.url != drest.url:
+            out.diagnostics.append(_diag("merge.url", f"{name}: docs URL {drest.url} differs from the SDK's {url}", op))
+        if drest is not None:
+            rest.required_paths = sorted(set(docs_required(drest.params)) | set(drest.required_paths))
+            _provenance(drest.params, rest.params, aliases)
+            _provenance(drest.response, rest.response, aliases)
+        op.surfaces["rest"] = rest
+        op.origins = {"docs", "sdk"}
+        op.path_aliases = sorted(set(op.path_aliases) | set(s.path_aliases))
+        if not op.complete:
+            op.notes = [r for r in op.incomplete_reasons if "error" in r] + \
+                ["structure completed from the SDK typings"]
+            op.complete = True
+            op.incomplete_reasons = []
+        out.operations[name] = op
+
+    for dname, sname in aliases.items():  # named types: docs provenance on the SDK shapes
+        dt, st = docs.types.get(dname), out.types.get(sname)
+        if dt is None or st is None:
+            continue
+        st.origins.add("docs")
+        st.also = [dt.source]
+        _provenance(dt.members, st.members, {})
+    out.sources["type_aliases"] = {k: v for k, v in sorted(aliases.items()) if k != v}
+    out.types = reachable_types(out)
+    return out
+
+
+def _provenance(docs_members: list, sdk_members: list, aliases: dict[str, str]) -> None:
+    """Mark SDK fields the page also states: the page becomes the primary source."""
+    dindex = _index(docs_members)
+    for path, f in _index(sdk_members).items():
+        d = dindex.get(path)
+        f.origins = {"sdk"}
+        if d is None:
+            continue
+        sdk_src = f.source
+        f.source = d.source
+        f.also = [sdk_src]
+        f.origins = {"docs", "sdk"}
+        dt = d.type.items if d.type.kind == "array" and d.type.items else d.type
+        st = f.type.items if f.type.kind == "array" and f.type.items else f.type
+        if dt.kind == "named" and st.kind == "named" and dt.name and st.name:
+            aliases.setdefault(dt.name, st.name)
+
+
+def docs_required(members: list, prefix: str = "") -> list[str]:
+    """Paths the page marks required: fields, and ONE-OF groups as ``a.(x|y)``."""
+    out = []
+    for m in members:
+        if isinstance(m, OneOf):
+            if m.required:
+                out.append(f"{prefix}({'|'.join(_norm(f.name) for f in m.members)})")
+            for f in m.members:
+                out += docs_required(f.members, f"{prefix}{_norm(f.name)}.")
+        else:
+            if m.required:
+                out.append(prefix + _norm(m.name))
+            out += docs_required(m.members, f"{prefix}{_norm(m.name)}.")
+    return out
+
+
+def _diag(code: str, message: str, op: Operation):
+    from .ir import Diagnostic
+
+    return Diagnostic("warning", code, message, op.page_url or op.name)
+
+
+def reachable_types(model: ApiModel) -> dict[str, TypeDef]:
+    """Named types reachable from the operations' REST requests and responses."""
+    seen: dict[str, TypeDef] = {}
+
+    def visit_ref(t: TypeRef | None):
+        while t is not None and t.kind in {"array", "map"}:
+            t = t.items
+        if t is not None and t.kind == "named" and t.name and t.name not in seen and t.name in model.types:
+            td = model.types[t.name]
+            seen[t.name] = td
+            for f in iter_fields(td.members):
+                visit(f)
+
+    def visit(f: Field):
+        visit_ref(f.type)
+        for c in iter_fields(f.members):
+            visit(c)
+
+    for op in model.operations.values():
+        rest = op.surfaces.get("rest")
+        if rest:
+            for f in iter_fields(rest.params) if rest.params else []:
+                visit(f)
+            for f in iter_fields(rest.response):
+                visit(f)
+    return dict(sorted(seen.items()))
