@@ -17,9 +17,13 @@ def run(*args, check_code=None):
 
 def test_ops_lists_every_operation_as_json():
     data = json.loads(run("ops", "--json", check_code=0).stdout)
-    assert {o["name"] for o in data} >= {"createBooking", "declineMultiServiceBooking", "cancelBooking"}
-    cancel = next(o for o in data if o["name"] == "cancelBooking")
-    assert cancel["complete"] is False
+    by = {o["name"]: o for o in data}
+    assert set(by) >= {"createBooking", "declineMultiServiceBooking", "cancelBooking"}
+    # the whole Bookings Writer V2 API: pages + SDK typings; operations with no page say so
+    assert len(by) == 33
+    assert by["createBooking"]["source"] == ["docs", "sdk"]
+    assert by["confirmBooking"]["source"] == ["sdk"] and by["confirmBooking"]["page"] == ""
+    assert by["cancelBooking"]["complete"] is True  # the Velo page alone was incomplete
 
 
 def test_schema_prints_a_standalone_schema():
@@ -54,6 +58,18 @@ def test_build_strict_into_a_temp_dir(docs_dir, tmp_path):
     p = run("build", "--docs", str(docs_dir), "--out", str(tmp_path), "--strict", check_code=0)
     assert "0 unresolved" in p.stdout
     assert (tmp_path / "contracts" / "catalog.json").exists()
+
+
+def test_build_from_the_docs_alone_still_works(docs_dir, tmp_path):
+    p = run("build", "--docs", str(docs_dir), "--out", str(tmp_path), "--sources", "docs", "--strict", check_code=0)
+    assert p.stdout.startswith("3 operations")
+    cat = json.loads((tmp_path / "contracts" / "catalog.json").read_text())
+    assert {o["name"]: o["complete"] for o in cat["operations"]}["cancelBooking"] is False
+
+
+def test_build_rejects_unknown_sources(tmp_path, docs_dir):
+    p = run("build", "--docs", str(docs_dir), "--out", str(tmp_path), "--sources", "sdk", check_code=2)
+    assert "--sources takes docs or docs,sdk" in p.stderr
 
 
 def test_build_reports_a_missing_docs_dir(tmp_path):

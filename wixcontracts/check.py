@@ -28,11 +28,14 @@ class Step:
 
 
 def step_rebuild(docs: Path) -> Step:
-    from .build import ROOT, build
+    from .build import ROOT, SourceError, build
 
     if not docs.is_dir():
         return Step("rebuild + verify", "skipped", f"no docs folder at {docs}: committed contracts used as they are")
-    res = build(docs)
+    try:
+        res = build(docs)
+    except SourceError as e:
+        return Step("rebuild + verify", "skipped", f"{e}: committed contracts used as they are")
     stale = [rel for rel, text in res.files.items()
              if not (ROOT / rel).exists() or (ROOT / rel).read_text(encoding="utf-8") != text]
     unresolved = len(res.unresolved)

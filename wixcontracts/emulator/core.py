@@ -131,7 +131,16 @@ class _Route:
         self.regex = re.compile(f"^{pattern}/?$")
 
 
+EMULATED = ("cancelBooking", "createBooking", "declineMultiServiceBooking")
+
+
 class Emulator:
+    """Stateful stand-in for the operations in ``EMULATED``; other contract operations are
+    not routed (404), and ``emulates(op)`` says which is which."""
+
+    def emulates(self, op: str) -> bool:
+        return op in self.handlers
+
     def __init__(self, catalog: Catalog | None = None, seed_state: dict | None = None,
                  clock: Callable[[], datetime] | None = None, *, require_auth: bool = False):
         self.require_auth = require_auth
@@ -139,17 +148,17 @@ class Emulator:
         self.clock = clock or _now
         self.lock = threading.RLock()
         self.routes: list[_Route] = []
+        self.handlers = {"createBooking": self._create_booking,
+                         "declineMultiServiceBooking": self._decline_msb,
+                         "cancelBooking": self._cancel_booking}
         for op in self.catalog.operations.values():
-            if "rest" not in op.get("surfaces", ["rest"]) or not op.get("path"):
-                continue
+            if "rest" not in op.get("surfaces", ["rest"]) or not op.get("path") or op["name"] not in self.handlers:
+                continue  # only emulated operations are routed (see EMULATED)
             for t in [op["path"], *op.get("path_aliases", [])]:
                 self.routes.append(_Route(op, t))
         self._checkers: dict[tuple[str, str], _Checker] = {}
         self.bookings: dict[str, dict] = {}
         self.msbs: dict[str, list[str]] = {}
-        self.handlers = {"createBooking": self._create_booking,
-                         "declineMultiServiceBooking": self._decline_msb,
-                         "cancelBooking": self._cancel_booking}
         if seed_state:
             self.seed(seed_state)
 
