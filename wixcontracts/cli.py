@@ -79,6 +79,12 @@ def build(
     con.print(f"structure: {s['structure_decisions']} decisions with several candidates, resolved by "
               + ", ".join(f"{k} {v}" for k, v in s["resolved_by"].items())
               + f"; [{'red' if s['unresolved'] else 'green'}]{s['unresolved']} unresolved[/]")
+    hints = [d for d in res.model.diagnostics if d.code.startswith("hints.")]
+    if hints:
+        by = {}
+        for d in hints:
+            by[d.code.split(".", 1)[1]] = by.get(d.code.split(".", 1)[1], 0) + 1
+        con.print("hints: " + ", ".join(f"{v} {k}" for k, v in sorted(by.items())))
     for d in res.model.diagnostics:
         if d.severity != "info":
             colour = "red" if d.severity == "error" else "yellow"

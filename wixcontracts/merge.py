@@ -120,7 +120,58 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
         st.also = [dt.source]
         _provenance(dt.members, st.members, {})
     out.sources["type_aliases"] = {k: v for k, v in sorted(aliases.items()) if k != v}
+    out.diagnostics += check_hints(hints, sdk, aliases)
     out.types = reachable_types(out)
+    return out
+
+
+def check_hints(hints: dict, sdk: ApiModel, aliases: dict[str, str]) -> list:
+    """Which hints the SDK typings settle (needed only for docs-only builds), which they
+    contradict, and which neither source settles."""
+    from .ir import Diagnostic
+
+    out = []
+    where = "contracts/hints.json"
+
+    def shape_of(key: str) -> set[str] | None:
+        if key.endswith("[]"):  # Parent.field[] : the element type of an array field
+            parent, fname = key[:-2].rsplit(".", 1)
+            td = sdk.types.get(aliases.get(parent, parent))
+            f = next((x for x in iter_fields(td.members) if x.name == fname), None) if td else None
+            if f is None or f.type.kind != "array" or not f.type.items or f.type.items.kind != "named":
+                return None
+            key = f.type.items.name or ""
+        td = sdk.types.get(aliases.get(key, key))
+        return {_norm(f.name) for f in iter_fields(td.members)} if td else None
+
+    for key, h in sorted((hints.get("shapes") or {}).items()):
+        have = shape_of(key)
+        want = set(h.get("fields", [])) | {m for g in h.get("groups", []) for m in g}
+        if have is None:
+            out.append(Diagnostic("info", "hints.unsettled", f"shape {key}: the SDK typings do not say", where))
+        elif want <= have:
+            out.append(Diagnostic("info", "hints.settled-by-sdk", f"shape {key}: confirmed by the SDK typings (needed for docs-only builds)", where, "sdk"))
+        else:
+            out.append(Diagnostic("warning", "hints.contradicted", f"shape {key}: fields {sorted(want - have)} are not in the SDK typings", where))
+    for name, h in sorted((hints.get("operations") or {}).items()):
+        op = sdk.operations.get(name)
+        url = (h.get("rest") or {}).get("url", "")
+        if op is None:
+            out.append(Diagnostic("info", "hints.unsettled", f"operation {name}: not in the SDK typings", where))
+        elif url.endswith(op.surfaces["rest"].url or "\0") and op.surfaces["rest"].http_method == (h.get("rest") or {}).get("method"):
+            out.append(Diagnostic("info", "hints.settled-by-sdk", f"operation {name}: REST method and URL confirmed by the SDK typings", where, "sdk"))
+        else:
+            out.append(Diagnostic("warning", "hints.contradicted", f"operation {name}: the SDK typings give {op.surfaces['rest'].http_method} {op.surfaces['rest'].url}", where))
+    for key, item in sorted((hints.get("array_items") or {}).items()):
+        parent, fname = key[:-2].rsplit(".", 1)
+        td = sdk.types.get(aliases.get(parent, parent))
+        f = next((x for x in iter_fields(td.members) if x.name == fname), None) if td else None
+        if f is not None and f.type.kind == "array" and f.type.items and f.type.items.kind == item:
+            out.append(Diagnostic("info", "hints.settled-by-sdk", f"array {key}: element type {item} confirmed by the SDK typings", where, "sdk"))
+        else:
+            out.append(Diagnostic("info", "hints.unsettled", f"array {key}: the SDK typings do not confirm {item}", where))
+    for name in hints.get("int64", []):
+        out.append(Diagnostic("info", "hints.unsettled", f"int64 {name}: the typings say string; neither source marks 64-bit integers", where))
     return out
 
 
