@@ -144,3 +144,17 @@ class _NoContracts:
         from wixcontracts.validate import Result
 
         return Result(op)
+
+
+def test_hints_are_checked_against_the_sdk(docs):
+    hints = {"int64": ["revision"],
+             "shapes": {"Choice": {"fields": ["label", "weight"]}, "Frame": {"fields": ["depth", "colourway"]},
+                        "Gizmo": {"fields": ["x"]}},
+             "operations": {"makeWidget": {"rest": {"method": "POST", "url": "https://www.wixapis.com/_api/widgets-service/v2/widgets/{widgetId}/make"}}}}
+    m = merge(docs, sdk_model(), hints)
+    codes = {(d.code, d.message.split(":")[0]) for d in m.diagnostics if d.code.startswith("hints.")}
+    assert ("hints.settled-by-sdk", "shape Choice") in codes
+    assert ("hints.contradicted", "shape Frame") in codes  # colourway is not in the typings
+    assert ("hints.unsettled", "shape Gizmo") in codes
+    assert ("hints.settled-by-sdk", "operation makeWidget") in codes
+    assert ("hints.unsettled", "int64 revision") in codes
