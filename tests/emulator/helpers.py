@@ -12,10 +12,12 @@ with warnings.catch_warnings():
 from wixcontracts.catalog import Catalog
 from wixcontracts.emulator.asgi import create_app
 from wixcontracts.emulator.core import Emulator
+from wixcontracts.validate import Contracts
 
 CANON = "/_api/bookings-service/v2"
 ALIAS = "/bookings/v2"
 _CAT = Catalog()
+_CONTRACTS = Contracts(_CAT)
 _VALIDATORS: dict = {}
 
 
@@ -27,8 +29,31 @@ def _validator(op, kind):
     return _VALIDATORS[(op, kind)]
 
 
+def resolve(root: dict, node: dict) -> dict:
+    """Follow local ``$ref``s (``#/$defs/...``) until a schema that is not a reference."""
+    while isinstance(node, dict) and "$ref" in node:
+        target = root
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def schema_at(op: str, kind: str, dotted: str) -> dict:
+    """The (resolved) subschema of ``schemas/rest/<op>.<kind>.json`` for a dotted field path such as
+    ``booking.contactDetails.contactId`` (``[]`` steps into array items)."""
+    root = _CAT.schema(op, kind)
+    node = resolve(root, root)
+    for part in dotted.replace("[]", ".[]").split("."):
+        node = resolve(root, node["items"] if part == "[]" else node["properties"][part])
+    return node
+
+
 def check_response(op, status, body):
-    """Every 200 against <op>.response.json, every error against <op>.error.json (and its per-status def)."""
+    """Every 200 against <op>.response.json, every error against <op>.error.json (and its per-status def); and
+    every response through the validation engine in strict mode (formats, int64, no undocumented fields)."""
+    res = _CONTRACTS.validate_response(op, body, status, strict=True)
+    assert res.ok, [f.to_dict() for f in res.errors]
     if status == 200:
         _validator(op, "response").validate(body)
         return

@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from .helpers import ALIAS, CANON, Client, check_response, code, infos
+from .helpers import ALIAS, CANON, Client, check_response, code, infos, schema_at
 from wixcontracts.emulator.core import Emulator
 from wixcontracts.emulator.policy import DECISIONS
 
@@ -30,15 +30,47 @@ def test_create_skip_business_confirmation(client):
     ({"bookedEntity": {}, "totalParticipants": "x"}, "booking.totalParticipants", "OTHER"),
     ({"bookedEntity": {}, "totalParticipants": 1, "nope": 1}, "booking.nope", "OTHER"),
     ({"bookedEntity": {}}, "booking", "REQUIRED_FIELD"),
-    ({"bookedEntity": {"slot": {"serviceId": "not-a-uuid"}}, "totalParticipants": 1},
-     "booking.bookedEntity.slot.serviceId", "FORMAT"),
+    ({"bookedEntity": {}, "totalParticipants": 1, "contactDetails": {"contactId": "not-a-uuid"}},
+     "booking.contactDetails.contactId", "FORMAT"),
+    ({"bookedEntity": {}, "totalParticipants": 0}, "booking.totalParticipants", "MIN"),
 ])
 def test_create_validation_errors(client, booking, field, rule):
+    if rule == "FORMAT":  # the case only tests something while the contract keeps the format
+        assert schema_at("createBooking", "request", field)["format"] == "uuid"
     status, body = client.post("createBooking", f"{CANON}/bookings", {"booking": booking})
     assert status == 400
     v = body["details"]["validationError"]["fieldViolations"]
     assert any(x["field"] == field and x["violatedRule"] == rule for x in v), v
     assert not client.emu.bookings
+
+
+def test_create_violations_come_from_the_validation_engine(client):
+    from wixcontracts.validate import Contracts
+
+    body = {"booking": {"bookedEntity": {}, "totalParticipants": 1,
+                        "additionalFields": [{"id": str(uuid.uuid4())}, {"id": "x", "value": 3}]}}
+    status, out = client.post("createBooking", f"{CANON}/bookings", body)
+    assert status == 400
+    got = [(v["field"], v["violatedRule"], v["ruleName"], v["description"])
+           for v in out["details"]["validationError"]["fieldViolations"]]
+    errors = Contracts.load().validate_request("createBooking", body).errors
+    assert {(r, d) for _, _, r, d in got} == {(f.rule, f.message) for f in errors}
+    assert ("booking.additionalFields[1].id", "FORMAT") in {(f, r) for f, r, _, _ in got}
+    assert ("booking.additionalFields[1].value", "OTHER") in {(f, r) for f, r, _, _ in got}
+
+
+def test_create_drops_read_only_fields(client):
+    """Read-only fields are only a warning for the validator; the server-side copy never keeps them."""
+    sent = {"bookedEntity": {"title": "mine", "slot": {"serviceId": str(uuid.uuid4())}}, "totalParticipants": 1,
+            "createdBy": {"contactId": str(uuid.uuid4())}, "doubleBooked": True, "id": str(uuid.uuid4())}
+    props = schema_at("createBooking", "request", "booking")["properties"]
+    assert all(props[k].get("readOnly") for k in ("id", "createdBy", "doubleBooked"))
+    assert schema_at("createBooking", "request", "booking.bookedEntity")["properties"]["title"].get("readOnly")
+    status, out = client.post("createBooking", f"{CANON}/bookings", {"booking": sent})
+    assert status == 200
+    b = out["booking"]
+    assert b["id"] != sent["id"] and "createdBy" not in b and "doubleBooked" not in b
+    assert "title" not in b["bookedEntity"] and b["bookedEntity"]["slot"] == sent["bookedEntity"]["slot"]
 
 
 def test_create_missing_booking(client):
@@ -176,10 +208,17 @@ def test_decline_request_closed(client, msb):
 # ------------------------------------------------------------------ cancelBooking / revisions
 def test_cancel_revision_handling(client):
     bid = client.create()[1]["booking"]["id"]
+    # the contract requires revision (int64): both failures are schema validation errors
+    assert "revision" in client.emu.catalog.schema("cancelBooking", "request", "rest")["required"]
     s, out = client.cancel(bid, {})
-    assert (s, code(out)) == (400, "REVISION_MISSING")
-    s, out = client.cancel(bid, {"revision": "abc"})
-    assert s == 400 and out["details"]["validationError"]["fieldViolations"][0]["field"] == "revision"
+    assert s == 400
+    assert [(v["field"], v["violatedRule"]) for v in out["details"]["validationError"]["fieldViolations"]] \
+        == [("revision", "REQUIRED_FIELD")]
+    for bad in ("abc", "1.5", None, True):
+        s, out = client.cancel(bid, {"revision": bad})
+        assert s == 400, bad
+        (v,) = out["details"]["validationError"]["fieldViolations"]
+        assert (v["field"], v["violatedRule"]) == ("revision", "FORMAT"), v
     s, out = client.cancel(bid, {"revision": "5"})
     assert (s, code(out)) == (428, "BOOKING_REVISION_MISMATCH")
     assert out["details"]["applicationError"]["data"]["currentRevision"] == "1"
@@ -223,3 +262,14 @@ def test_check_response_rejects_bad_error_code():
     with pytest.raises(Exception):
         check_response("declineMultiServiceBooking", 404,
                        {"message": "x", "details": {"applicationError": {"code": "REVISION_MISSING"}}})
+
+
+def test_asgi_front_always_answers_with_the_envelope(client):
+    """Starlette routing used to answer a %0A in a path parameter with a text/plain 404 and unknown methods
+    with a text/plain 405; every request now reaches the emulator."""
+    r = client.http.post(f"{CANON}/bookings/%0Aabc/cancel", json={"revision": "1"})
+    assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+    assert code(r.json()) == "BOOKING_NOT_FOUND" and r.json()["details"]["applicationError"]["data"]["bookingId"] \
+        == "\nabc"
+    r = client.http.request("TRACE", f"{CANON}/bookings")
+    assert r.status_code == 405 and r.headers["allow"] == "POST" and code(r.json()) == "METHOD_NOT_ALLOWED"

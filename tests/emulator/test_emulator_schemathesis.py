@@ -8,26 +8,53 @@ from pathlib import Path
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from wixcontracts.emulator.asgi import create_app
-from wixcontracts.emulator.core import Emulator
-from wixcontracts.emulator.fuzz import KNOWN_CONTRACT_GAPS, checks, run_fuzz
+from wixcontracts.emulator.core import EMULATED, Emulator
+from wixcontracts.emulator.fuzz import KNOWN_CONTRACT_GAPS, checks, load_schema, run_fuzz
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "contracts" / "bookings-writer-v2.openapi.json"
 MAX_EXAMPLES = int(os.environ.get("WIXCONTRACTS_FUZZ_EXAMPLES", 25))
 
-schema = schemathesis.openapi.from_path(str(SPEC))
-schema.app = create_app(Emulator(require_auth=True))
+FULL = schemathesis.openapi.from_path(str(SPEC))
+# only the operations the emulator emulates (the others are not routed: 404)
+schema = load_schema(Emulator(require_auth=True))
 # Contract gaps are tolerated only in the exact combinations of fuzz.KNOWN_CONTRACT_GAPS (G1: no 401 documented
 # though wixAuth is required; G2: cancelBooking documents only 200/400) -- they are reported, not hidden.
 CHECKS = checks()
 
 
+def _operations(raw: dict) -> dict:
+    return {o["operationId"]: o for item in raw["paths"].values() for o in item.values()
+            if isinstance(o, dict) and "operationId" in o}
+
+
+def test_filtered_schema_is_exactly_the_emulated_operations():
+    got = sorted(r.ok().definition.raw["operationId"] for r in schema.get_all_operations())
+    assert got == sorted(EMULATED)
+    assert len(_operations(FULL.raw_schema)) > len(EMULATED)  # the contract has more (not emulated: 404)
+
+
 def test_known_gaps_are_still_gaps():
     """Fails once the contract documents these statuses, so the tolerance gets removed."""
-    ops = {o["post"]["operationId"]: o["post"] for o in schema.raw_schema["paths"].values()}
+    ops = _operations(FULL.raw_schema)
+    # G1: wixAuth everywhere, 401 nowhere
     assert not any("401" in o["responses"] for o in ops.values()) and KNOWN_CONTRACT_GAPS["G1"]
-    assert set(ops["cancelBooking"]["responses"]) == {"200", "400"} and KNOWN_CONTRACT_GAPS["G2"]
+    # G2: cancelBooking is complete (revision in the request) but documents no error status beyond 400
+    cancel = ops["cancelBooking"]
+    assert set(cancel["responses"]) == {"200", "400"} and KNOWN_CONTRACT_GAPS["G2"]
+    req = cancel["requestBody"]["content"]["application/json"]["schema"]
+    req = _deref(FULL.raw_schema, req)
+    assert "revision" in req["properties"] and "revision" in req.get("required", [])
+
+
+def _deref(root: dict, node: dict) -> dict:
+    """Follow local ``$ref``s until a schema that is not a reference."""
+    while isinstance(node, dict) and "$ref" in node:
+        target = root
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
 
 
 def test_schema_has_no_warnings():
@@ -45,3 +72,21 @@ def test_run_fuzz_programmatic():
     out = run_fuzz(max_examples=5)
     assert out["operations"] == 3 and out["cases"] > 0
     assert out["failures"] == [] and out["schema_warnings"] == []
+
+
+def test_engine_conformance_check_fires():
+    """The extra check really rejects what schemathesis' schema check lets through (formats, int64)."""
+    from types import SimpleNamespace
+
+    import pytest
+
+    from wixcontracts.emulator.fuzz import engine_conformance
+
+    case = SimpleNamespace(method="POST", operation=SimpleNamespace(
+        method="post", definition=SimpleNamespace(raw={"operationId": "createBooking"})))
+    bad = SimpleNamespace(status_code=200, json=lambda: {"booking": {"id": "nope", "revision": "x"}})
+    with pytest.raises(AssertionError, match="int64.*uuid|uuid.*int64"):
+        engine_conformance(None, bad, case)
+    good = SimpleNamespace(status_code=200, json=lambda: {"booking": {"id": "5fa50f19-4c94-4c42-a72b-289505ba2028",
+                                                                      "revision": "1"}})
+    assert engine_conformance(None, good, case) is None

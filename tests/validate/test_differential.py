@@ -157,10 +157,39 @@ def test_date_time_format_agrees(value):
     assert rs.is_valid(value) == is_date_time(value) == (value in GOOD_DT)
 
 
+def schema_at(root: dict, dotted: str) -> dict:
+    """The resolved subschema for a dotted field path (``[]`` steps into array items)."""
+    node = resolve(root, root)
+    for part in dotted.replace("[]", ".[]").split("."):
+        node = resolve(node["items"] if part == "[]" else node["properties"][part], root)
+    return node
+
+
+def test_int64_fields_found_by_walking():
+    """Every committed int64 field (revision & co.) uses the same string pattern the next test exercises."""
+    pats = set()
+
+    def walk(n):
+        if isinstance(n, dict):
+            if n.get("x-wix-int64"):
+                pats.update(b["pattern"] for b in n.get("anyOf", []) if b.get("type") == "string")
+            for v in n.values():
+                walk(v)
+        elif isinstance(n, list):
+            for v in n:
+                walk(v)
+
+    for f in FILES:
+        walk(json.loads(f.read_text()))
+    assert len(pats) == 1, pats
+
+
 @pytest.mark.parametrize("value", GOOD_I64 + BAD_I64)
 def test_int64_pattern_agrees(value):
     s = json.loads((ROOT / "schemas/rest/declineMultiServiceBooking.request.json").read_text())
-    node = s["properties"]["declineBookingsInfo"]["items"]["properties"]["revision"]["anyOf"][0]
+    node = schema_at(s, "declineBookingsInfo[].revision")
+    assert node.get("x-wix-int64")
+    node = next(b for b in node["anyOf"] if b.get("type") == "string")
     rs = jsonschema_rs.validator_for(node)
     py = Draft202012Validator(node)
     assert rs.is_valid(value) == py.is_valid(value) == (value in GOOD_I64)

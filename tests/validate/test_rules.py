@@ -94,7 +94,8 @@ def test_required_and_nested_required(contracts, create_body):
 
 def test_one_of_at_most_one_and_required(contracts, create_body):
     b = copy.deepcopy(create_body)
-    b["booking"]["participantsChoices"] = {"serviceChoices": []}
+    # a valid participantsChoices (the SDK requires 1..20 serviceChoices), so the only error is the one-of
+    b["booking"]["participantsChoices"] = {"serviceChoices": [{"numberOfParticipants": 1}]}
     r = contracts.validate_request("createBooking", b)
     (f,) = r.errors
     assert f.rule == "oneOf-at-most-one" and f.pointer == "/booking"
@@ -154,7 +155,21 @@ def test_response_errors_still_errors(contracts):
                                                       ("format", "/booking/createdDate")}
 
 
-def test_incomplete_operation_undocumented_fields_are_warnings(contracts):
+@pytest.fixture(scope="session")
+def docs_only(docs_dir, tmp_path_factory):
+    """Contracts built from the docs pages alone (``wixcontracts build --sources docs``): there
+    cancelBooking is still incomplete (its page lists no parameters, response or errors)."""
+    from wixcontracts.build import build, write
+    from wixcontracts.validate import Contracts
+
+    root = tmp_path_factory.mktemp("docs-only")
+    write(build(docs_dir, sources=("docs",)), root)
+    return Contracts.load(root)
+
+
+def test_incomplete_operation_undocumented_fields_are_warnings(docs_only):
+    contracts = docs_only
+    assert contracts.operation("cancelBooking").get("complete") is False
     assert contracts.compiled("cancelBooking", "request").schema.get("x-wix-incomplete")
     body = {"participantNotification": {"notifyParticipants": True, "channel": "sms"}, "foo": 1,
             "flowControlSettings": {"anything": True}}
@@ -167,6 +182,23 @@ def test_incomplete_operation_undocumented_fields_are_warnings(contracts):
     assert contracts.validate_request("cancelBooking", body).rules("error") == {"type"}
 
 
+def test_complete_operation_undocumented_fields_are_errors(contracts):
+    """The committed (docs + SDK) cancelBooking is complete: the same extras are errors, revision is required."""
+    assert not any(o.get("complete") is False for o in contracts.catalog.operations.values())
+    assert not contracts.compiled("cancelBooking", "request").schema.get("x-wix-incomplete")
+    body = {"revision": "3", "participantNotification": {"notifyParticipants": True, "channel": "sms"}, "foo": 1,
+            "flowControlSettings": {"ignoreCancellationPolicy": True, "withRefund": False,
+                                    "waiveCancellationFee": True}, "waiveCharges": False}
+    r = contracts.validate_request("cancelBooking", body)
+    assert {(f.rule, f.pointer) for f in r.errors} == {("undocumented-field", "/foo"),
+                                                      ("undocumented-field", "/participantNotification/channel")}
+    del body["foo"], body["participantNotification"]["channel"]
+    assert not contracts.validate_request("cancelBooking", body).findings
+    del body["revision"]
+    assert [(f.rule, f.pointer) for f in contracts.validate_request("cancelBooking", body).errors] \
+        == [("required", "/revision")]
+
+
 def test_path_params(contracts, decline_body):
     r = contracts.validate_request("declineMultiServiceBooking", decline_body,
                                    path_params={"multiServiceBookingId": UUID})
@@ -175,8 +207,12 @@ def test_path_params(contracts, decline_body):
                                    path_params={"multiServiceBookingId": "msb-12345"})
     (f,) = r.errors
     assert (f.location, f.rule, f.pointer) == ("path", "format", "/multiServiceBookingId")
-    r = contracts.validate_request("cancelBooking", {}, path_params={})
+    r = contracts.validate_request("cancelBooking", {"revision": "1"}, path_params={})
     assert [(f.location, f.rule, f.pointer) for f in r.errors] == [("path", "required", "/bookingId")]
+    # body and path are both checked, each finding tagged with its location
+    r = contracts.validate_request("cancelBooking", {}, path_params={"bookingId": ""})
+    assert sorted((f.location, f.rule, f.pointer) for f in r.errors) == [("path", "minLength", "/bookingId"),
+                                                                         ("request", "required", "/revision")]
 
 
 def test_error_responses(contracts):

@@ -1,4 +1,4 @@
-"""ASGI front of the emulator: one catch-all Starlette route delegating to ``Emulator.handle``."""
+"""ASGI front of the emulator: a Starlette app whose every HTTP request is delegated to ``Emulator.handle``."""
 
 from __future__ import annotations
 
@@ -7,12 +7,8 @@ import json
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from .core import Emulator
-
-_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-
 
 def create_app(emulator: Emulator | None = None) -> Starlette:
     emu = emulator if emulator is not None else Emulator()
@@ -27,6 +23,13 @@ def create_app(emulator: Emulator | None = None) -> Starlette:
         return Response(json.dumps(payload), status_code=status, headers=out_headers,
                         media_type="application/json")
 
-    app = Starlette(routes=[Route("/{path:path}", dispatch, methods=_METHODS)])
+    async def asgi(scope, receive, send) -> None:
+        response = await dispatch(Request(scope, receive))
+        await response(scope, receive, send)
+
+    # every HTTP request, whatever its method or path, goes to the emulator: Starlette's own routing would
+    # answer some (a path parameter holding a %0A newline, an unlisted method) with plain-text 404/405
+    app = Starlette()
+    app.router.default = asgi
     app.state.emulator = emu
     return app

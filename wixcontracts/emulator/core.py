@@ -1,7 +1,7 @@
 """Transport-free core of the emulator: ``Emulator.handle(method, path, headers, body) -> (status, headers, body)``.
 
 Routes, error codes/statuses and status preconditions come from ``contracts/catalog.json``; request
-validation from ``schemas/rest/<op>.{request,path}.json``. Choices the docs leave open: ``policy.DECISIONS``."""
+validation is the validation engine's (``wixcontracts.validate.Contracts`` on ``schemas/rest/<op>.{request,path}.json``). Choices the docs leave open: ``policy.DECISIONS``."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ from ..catalog import Catalog
 Response = tuple[int, dict[str, str], Any]
 
 _JSON = {"content-type": "application/json"}
-_RULES = {"required": "REQUIRED_FIELD", "format": "FORMAT", "minLength": "MIN_LENGTH", "maxLength": "MAX_LENGTH",
-          "minimum": "MIN", "maximum": "MAX", "exclusiveMinimum": "MIN", "exclusiveMaximum": "MAX",
-          "minItems": "MIN_SIZE", "maxItems": "MAX_SIZE"}
+# validation-engine finding rule → Wix violatedRule (policy validation.violated_rule)
+_RULES = {"required": "REQUIRED_FIELD", "oneOf-required": "REQUIRED_FIELD", "format": "FORMAT", "int64": "FORMAT",
+          "minLength": "MIN_LENGTH", "maxLength": "MAX_LENGTH", "minimum": "MIN", "maximum": "MAX",
+          "exclusiveMinimum": "MIN", "exclusiveMaximum": "MAX", "minItems": "MIN_SIZE", "maxItems": "MAX_SIZE"}
 
 
 class WixError(Exception):
@@ -78,48 +79,53 @@ def _as_int(rev) -> int | None:
     return None
 
 
-class _Checker:
-    """jsonschema_rs for the fast yes/no, Python jsonschema for the violations."""
+def _dotted(ptr: str, instance) -> str:
+    """``/booking/additionalFields/0/id`` → ``booking.additionalFields[0].id`` (indices told apart from keys
+    by walking ``instance``; past the end of the instance every part is a key)."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]] if ptr else []
+    out, node = [], instance
+    for p in parts:
+        if isinstance(node, list) and p.isdigit():
+            out.append(int(p))
+            node = node[int(p)] if int(p) < len(node) else None
+        else:
+            out.append(p)
+            node = node.get(p) if isinstance(node, dict) else None
+    return _field(out)
 
-    def __init__(self, schema: dict):
-        import jsonschema
-        import jsonschema_rs
 
-        self.schema = schema
-        self.fast = jsonschema_rs.validator_for(schema, validate_formats=True)
-        cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-        self.slow = cls(schema, format_checker=cls.FORMAT_CHECKER)
+def _violations(findings, instance) -> list[dict]:
+    """Error findings of the validation engine → Wix ``fieldViolations`` (policy validation.*)."""
+    return [{"field": _dotted(f.pointer, instance), "description": f.message,
+             "violatedRule": _RULES.get(f.rule, "OTHER"), "ruleName": f.rule} for f in findings]
 
-    def violations(self, instance, prefix: tuple = ()) -> list[dict]:
-        if self.fast.is_valid(instance):
-            return []
-        out = []
-        for e in sorted(self.slow.iter_errors(instance), key=lambda e: list(map(str, e.absolute_path))):
-            parts = list(prefix) + list(e.absolute_path)
-            if e.validator == "required":
-                missing = [r for r in e.validator_value if isinstance(e.instance, dict) and r not in e.instance]
-                parts += missing[:1]
-            elif e.validator == "additionalProperties" and isinstance(e.instance, dict):
-                allowed = set((e.schema or {}).get("properties", {}))
-                extra = sorted(k for k in e.instance if k not in allowed)
-                parts += extra[:1]
-            desc = e.message
-            group = (e.schema or {}).get("x-wix-one-of") if isinstance(e.schema, dict) else None
-            if group and e.validator == "anyOf":
-                desc = f"one of {', '.join(group)} is required"
-            elif group and e.validator == "not":
-                desc = f"only one of {', '.join(group)} may be set"
-            out.append({"field": _field(parts), "description": desc,
-                        "violatedRule": "REQUIRED_FIELD" if group and e.validator == "anyOf"
-                        else _RULES.get(str(e.validator), "OTHER"), "ruleName": str(e.validator)})
-        if not out:  # e.g. date-time: enforced by jsonschema_rs only (policy validation.date_time)
-            for e in self.fast.iter_errors(instance):
-                path = [p for p in getattr(e, "instance_path", [])]
-                out.append({"field": _field(list(prefix) + path), "description": e.message,
-                            "violatedRule": "FORMAT" if "format" in str(getattr(e, "kind", "")).lower() else "OTHER",
-                            "ruleName": type(getattr(e, "kind", e)).__name__})
-        return out or [{"field": _field(prefix), "description": "request does not match the schema",
-                        "violatedRule": "OTHER", "ruleName": "schema"}]
+
+def _resolve(root: dict, node):
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
+        target = root
+        for part in node["$ref"][2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def _strip_read_only(value, node, root: dict, depth: int = 0):
+    """``value`` without the properties the schema marks ``readOnly`` (at any depth; $refs followed)."""
+    node = _resolve(root, node)
+    if depth > 32 or not isinstance(node, dict):
+        return value
+    if isinstance(value, dict) and isinstance(node.get("properties"), dict):
+        props = node["properties"]
+        out = {}
+        for k, v in value.items():
+            sub = _resolve(root, props.get(k))
+            if isinstance(sub, dict) and (sub.get("readOnly") or (props.get(k) or {}).get("readOnly")):
+                continue
+            out[k] = _strip_read_only(v, sub, root, depth + 1) if sub is not None else v
+        return out
+    if isinstance(value, list) and isinstance(node.get("items"), dict):
+        return [_strip_read_only(v, node["items"], root, depth + 1) for v in value]
+    return value
 
 
 class _Route:
@@ -156,7 +162,9 @@ class Emulator:
                 continue  # only emulated operations are routed (see EMULATED)
             for t in [op["path"], *op.get("path_aliases", [])]:
                 self.routes.append(_Route(op, t))
-        self._checkers: dict[tuple[str, str], _Checker] = {}
+        from ..validate import Contracts
+
+        self.contracts = Contracts(self.catalog)
         self.bookings: dict[str, dict] = {}
         self.msbs: dict[str, list[str]] = {}
         if seed_state:
@@ -210,12 +218,7 @@ class Emulator:
         params = {k: unquote(v) for k, v in m.groupdict().items()}
         try:
             body = self._parse(body_bytes)
-            v = self._checker(route.name, "path").violations(params)
-            if v:
-                raise ValidationFailure(v)
-            v = self._checker(route.name, "request").violations(body)
-            if v:
-                raise ValidationFailure(v)
+            self._validate(route.name, params, body)
             result = self.handlers[route.name](params, body)
         except WixError as e:
             return self._error(e)
@@ -236,11 +239,18 @@ class Emulator:
             raise ValidationFailure([{"field": "", "description": f"request body is not valid JSON: {e}",
                                       "violatedRule": "OTHER", "ruleName": "json"}]) from None
 
-    def _checker(self, op: str, kind: str) -> _Checker:
-        key = (op, kind)
-        if key not in self._checkers:
-            self._checkers[key] = _Checker(self.catalog.schema(op, kind, "rest"))
-        return self._checkers[key]
+    def _validate(self, op: str, params: dict, body) -> None:
+        """The validation engine (``wixcontracts.validate``) on path parameters, then body; its errors (not its
+        warnings, e.g. read-only fields) become one fieldViolation each (policy validation.*)."""
+        if body is None:  # JSON null: the engine reads a None body as "no body" ({}), the wire had one
+            raise ValidationFailure([{"field": "", "description": "expected object, got null",
+                                      "violatedRule": "OTHER", "ruleName": "type"}])
+        res = self.contracts.validate_request(op, body, path_params=params)
+        path = [f for f in res.errors if f.location == "path"]
+        if path:
+            raise ValidationFailure(_violations(path, params))
+        if res.errors:
+            raise ValidationFailure(_violations(res.errors, body))
 
     # ---------------------------------------------------------------- catalog helpers
     def _code(self, op: str, code: str, fallback_http: int) -> int:
@@ -262,7 +272,9 @@ class Emulator:
 
     # ---------------------------------------------------------------- operations
     def _create_booking(self, params: dict, body: dict) -> dict:
-        booking = copy.deepcopy(body.get("booking") or {})
+        req = self.catalog.schema("createBooking", "request", "rest")
+        booking = _strip_read_only(copy.deepcopy(body.get("booking") or {}),
+                                   (req.get("properties") or {}).get("booking"), req)
         flow = body.get("flowControlSettings") or {}
         ts = _rfc3339(self.clock())
         booking.update({"id": str(uuid.uuid4()), "revision": "1", "createdDate": ts, "updatedDate": ts,
@@ -338,12 +350,7 @@ class Emulator:
         bid = params["bookingId"]
         pre = self._precondition(op)
         to_status = pre.get("to_status") or "CANCELED"
-        rev = body.get("revision")
-        if rev is None:
-            raise self._err(op, "REVISION_MISSING", "revision is required", 400)
-        if _as_int(rev) is None:
-            raise ValidationFailure([{"field": "revision", "description": "revision must be an int64 (digit string "
-                                      "or integer)", "violatedRule": "FORMAT", "ruleName": "x-wix-int64"}])
+        rev = body["revision"]  # required int64 in the contract: presence and form checked by _validate
         with self.lock:
             b = self.bookings.get(bid)
             if b is None:

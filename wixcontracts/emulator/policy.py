@@ -7,7 +7,8 @@ Anything the emulator does that is *not* listed here is read from the contracts
 DECISIONS: dict[str, str] = {
     # --- transport ---------------------------------------------------------------------------
     "body.no_content_type": "A request without Content-Type (or with any Content-Type) is parsed as JSON.",
-    "body.empty": "An empty request body is treated as the empty JSON object {}.",
+    "body.empty": "An empty request body is treated as the empty JSON object {}; a body that is JSON null is 400 "
+                  "validationError (field '', ruleName 'type'), like any other non-object body.",
     "body.invalid_json": "A body that is not JSON gets 400 with a validationError envelope (one fieldViolation, "
                          "field '', violatedRule 'OTHER') and message 'INVALID_ARGUMENT: ...'. applicationError is "
                          "not used because the documented applicationError codes are closed enums without "
@@ -24,24 +25,29 @@ DECISIONS: dict[str, str] = {
             "UNAUTHENTICATED, checked after routing and before validation; its value is never verified. 401 is "
             "undocumented in the contract.",
     # --- validation ----------------------------------------------------------------------------
-    "validation.scope": "Every operation's body is validated against schemas/rest/<op>.request.json and its path "
-                        "parameters against <op>.path.json (formats enforced) before any state is read; a failure "
-                        "is 400 validationError with one fieldViolation per schema error.",
-    "validation.field_names": "fieldViolations[].field is a dotted path with [i] for array indices, e.g. "
-                              "'booking.contactDetails.email', 'declineBookingsInfo[0].revision'; for "
-                              "'required'/'additionalProperties' the offending property name is appended.",
-    "validation.violated_rule": "violatedRule maps the JSON Schema keyword: required→REQUIRED_FIELD, format→FORMAT, "
-                                "minLength→MIN_LENGTH, maxLength→MAX_LENGTH, minimum→MIN, maximum→MAX, "
-                                "minItems→MIN_SIZE, maxItems→MAX_SIZE, anything else→OTHER; ruleName carries the "
-                                "keyword itself.",
-    "validation.date_time": "Python jsonschema has no RFC3339 checker installed; when jsonschema_rs rejects a body "
-                            "and Python jsonschema finds nothing, the jsonschema_rs errors are reported instead.",
+    "validation.scope": "Every operation's path parameters and body are validated by the validation engine "
+                        "(wixcontracts.validate.Contracts.validate_request on schemas/rest/<op>.{path,request}.json, "
+                        "formats enforced) before any state is read. Its errors give 400 validationError with one "
+                        "fieldViolation per finding (description = the finding's message); path errors, when "
+                        "present, are reported alone. Its warnings (read-only fields, fields of objects only the "
+                        "engine's strict variant closes) do not fail the request.",
+    "validation.field_names": "fieldViolations[].field is the finding's JSON pointer as a dotted path with [i] "
+                              "for array indices, e.g. 'booking.contactDetails.email', "
+                              "'declineBookingsInfo[0].revision'; for a missing required field or an undocumented "
+                              "field it names that field; a one-of group violation names the object holding it.",
+    "validation.violated_rule": "violatedRule maps the engine's finding rule: required/oneOf-required→"
+                                "REQUIRED_FIELD, format/int64→FORMAT, minLength→MIN_LENGTH, maxLength→MAX_LENGTH, "
+                                "minimum→MIN, maximum→MAX, minItems→MIN_SIZE, maxItems→MAX_SIZE, anything else "
+                                "(type, enum, undocumented-field, oneOf-at-most-one, ...)→OTHER; ruleName carries "
+                                "the finding rule itself.",
     # --- createBooking -------------------------------------------------------------------------
     "create.status": "A new booking is CONFIRMED when flowControlSettings.skipBusinessConfirmation is true, else "
                      "CREATED. A status sent in the request is ignored.",
     "create.server_fields": "id (uuid4), revision ('1'), createdDate and updatedDate (RFC3339 UTC with 'Z', "
                             "millisecond precision) are always set by the emulator; values sent for them are ignored.",
-    "create.copied_fields": "All other booking fields of the request are stored and echoed back unchanged.",
+    "create.copied_fields": "All other booking fields of the request are stored and echoed back unchanged, except "
+                            "fields the contract marks readOnly (at any depth, e.g. booking.createdBy, "
+                            "bookedEntity.title): the validator only warns about them and the emulator drops them.",
     "create.business_rules": "No availability, policy, contact-conflict or time-zone checks: the documented 400/403/"
                              "428 application errors of createBooking are never produced (slice 1).",
     "create.msb": "createBooking never creates a multi-service booking; multi-service bookings only come from "
@@ -66,17 +72,18 @@ DECISIONS: dict[str, str] = {
     "decline.side_effects": "flowControlSettings.withRefund and participantNotification are accepted and ignored; "
                             "SOME_BOOKINGS_UPDATES_FAILED (500) and "
                             "MULTI_SERVICE_BOOKING_INCLUDES_MULTIPLE_STAFF_MEMBERS (403) are never produced.",
-    # --- cancelBooking (catalog: incomplete, no documented errors/response) ----------------------
-    "cancel.revision_source": "The contract's request schema has no revision field; the emulator reads "
-                              "body.revision (digit string or integer), as the Velo SDK options do.",
-    "cancel.revision_missing": "Missing revision → 400 applicationError REVISION_MISSING (code name reused from "
-                               "declineMultiServiceBooking).",
+    # --- cancelBooking (catalog: complete since the SDK merge, but no documented errors) --------
+    "cancel.revision_source": "body.revision is required by the contract (int64: digit string or integer); a "
+                              "missing or malformed revision is a schema violation (400 validationError, field "
+                              "'revision', REQUIRED_FIELD / FORMAT), never an applicationError.",
+    "cancel.side_effects": "participantNotification, flowControlSettings (ignoreCancellationPolicy, withRefund, "
+                           "waiveCancellationFee) and waiveCharges are validated and otherwise ignored.",
     "cancel.not_found": "Unknown bookingId → 404 applicationError BOOKING_NOT_FOUND (undocumented status).",
     "cancel.revision_mismatch": "Stale revision → 428 BOOKING_REVISION_MISMATCH (undocumented status).",
     "cancel.from_statuses": "The catalog's from_statuses is empty: any status except the to_status (CANCELED) may be "
                             "canceled; canceling a CANCELED booking → 428 INVALID_BOOKING_STATUS.",
-    "cancel.response": "Response is {'booking': <updated booking>} (undocumented; matches createBooking).",
-    "cancel.check_order": "Order: body/path schema → REVISION_MISSING → BOOKING_NOT_FOUND → "
+    "cancel.response": "Response is {'booking': <updated booking>}, as the contract's response schema says.",
+    "cancel.check_order": "Order: body/path schema → BOOKING_NOT_FOUND → "
                           "BOOKING_REVISION_MISMATCH → INVALID_BOOKING_STATUS.",
     # --- state -------------------------------------------------------------------------------
     "state.shape": "State is {'bookings': {id: booking}, 'multiServiceBookings': {id: [bookingId, ...]}}; seed() "
