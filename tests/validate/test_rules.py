@@ -266,3 +266,10 @@ def test_findings_are_best_first_and_grouped(contracts, create_body):
             assert p not in seen
             seen.append(p)
     assert all(f.source and f.source.startswith("https://dev.wix.com/") for f in r.errors)
+
+
+def test_findings_on_sdk_only_fields_link_the_sdk_declaration(contracts):
+    r = contracts.validate_request("cancelBooking", {"revision": "1", "waiveCharges": "yes"})
+    (f,) = r.errors
+    assert f.rule == "type" and f.pointer == "/waiveCharges"
+    assert f.source.startswith("npm:@wix/auto_sdk_bookings_bookings@") and "#L" in f.source

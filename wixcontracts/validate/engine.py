@@ -120,7 +120,9 @@ def _source_for(root: dict, schema_path, default: str | None) -> str | None:
             break
         if isinstance(node, dict) and isinstance(node.get("x-wix-source"), str):
             found = node["x-wix-source"]
-    if isinstance(found, str) and found.startswith("http"):
+    # a docs page link, or an SDK declaration ("npm:<package>@<version>/<file>#L<n>") for
+    # nodes that only the typings state
+    if isinstance(found, str) and (found.startswith("http") or found.startswith("npm:")):
         return found
     return default
 
