@@ -1,0 +1,1 @@
+"""Docs cache (issue 7): download the catalog's ``page`` URLs into ``<cache>/wix-docs/...``."""

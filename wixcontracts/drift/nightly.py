@@ -1,0 +1,70 @@
+"""The combined nightly report: docs diff (contracts rebuilt from the fetched docs vs the committed
+ones) + response drift (fixtures of the live run)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from .diff import diff_roots
+from .model import DriftFinding
+from .response import analyse_path
+
+DOCS_SECTION, DRIFT_SECTION = "docs diff", "response drift"
+
+
+def docs_dir_of(cache: Path) -> Path:
+    cache = Path(cache)
+    return cache / "wix-docs" if (cache / "wix-docs").is_dir() else cache
+
+
+def rebuild(docs: Path, out: Path, hints: Path | None = None, sources: tuple[str, ...] | None = None):
+    """``build.build`` into ``out``; ``sources`` (e.g. ``("docs",)``) when the build supports it."""
+    import inspect
+
+    from ..build import build, write
+
+    kw = {}
+    if sources is not None and "sources" in inspect.signature(build).parameters:
+        kw["sources"] = tuple(sources)
+    res = build(docs, out, hints, **kw)
+    write(res, out)
+    return res
+
+
+def docs_diff(docs_cache: Path, committed: Path | None = None, hints: Path | None = None,
+              sources: tuple[str, ...] | None = None) -> tuple[list[DriftFinding], list[str]]:
+    from ..build import ROOT
+
+    committed = Path(committed or ROOT)
+    docs = docs_dir_of(docs_cache)
+    if not docs.is_dir() or not any(docs.rglob("*.md")):
+        return [], [f"docs cache {docs_cache}: no pages; docs diff skipped"]
+    with tempfile.TemporaryDirectory(prefix="wixcontracts-nightly-") as tmp:
+        res = rebuild(docs, Path(tmp), hints, sources)
+        notes = [f"rebuild: {d.code}: {d.message}" for d in res.model.diagnostics if d.severity == "error"]
+        return diff_roots(committed, Path(tmp)), notes
+
+
+def nightly(docs_cache: Path | None, fixtures: Path | None, committed: Path | None = None,
+            absent: bool = False, sources: tuple[str, ...] | None = None) -> tuple[dict[str, list[DriftFinding]], list[str]]:
+    notes: list[str] = []
+    sections: dict[str, list[DriftFinding]] = {DOCS_SECTION: [], DRIFT_SECTION: []}
+    if docs_cache is not None:
+        found, n = docs_diff(docs_cache, committed, sources=sources)
+        sections[DOCS_SECTION] = found
+        notes += n
+    else:
+        notes.append("no docs cache given; docs diff skipped")
+    if fixtures is not None and Path(fixtures).exists():
+        contracts = None
+        if committed is not None:
+            from ..validate import Contracts
+
+            contracts = Contracts.load(committed)
+        a = analyse_path(Path(fixtures), contracts, absent)
+        sections[DRIFT_SECTION] = a.findings
+        notes += a.notes
+    else:
+        notes.append(f"fixtures {fixtures}: not found; response drift skipped")
+    return sections, notes
