@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .model import BREAKING, INFORMATIONAL, DriftFinding, short
+from ..validate.findings import json_type
 
 _GATEWAY = {429, 502, 503, 504}
 _DT = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
@@ -52,27 +53,9 @@ class Analysis:
     operations: dict[str, int] = field(default_factory=dict)
 
 
-def _json_type(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "integer"
-    if isinstance(v, float):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, dict):
-        return "object"
-    return type(v).__name__
-
-
 def _type_ok(v: Any, expected) -> bool:
     types = expected if isinstance(expected, list) else [expected]
-    t = _json_type(v)
+    t = json_type(v)
     return t in types or (t == "integer" and "number" in types)
 
 
@@ -130,13 +113,13 @@ class _Walker:
             fit = next((a for a in alts if "type" not in a or _type_ok(value, a["type"])), None)
             if fit is None:
                 self.emit("type-mismatch", BREAKING, ptr,
-                          f"expected {' or '.join(str(a.get('type')) for a in alts)}, got {_json_type(value)}",
+                          f"expected {' or '.join(str(a.get('type')) for a in alts)}, got {json_type(value)}",
                           value, node)
                 return
             node = {**fit, **{k: v for k, v in node.items() if k not in ("anyOf", "oneOf")}}
         expected = node.get("type")
         if expected is not None and not _type_ok(value, expected):
-            self.emit("type-mismatch", BREAKING, ptr, f"expected {expected}, got {_json_type(value)}"
+            self.emit("type-mismatch", BREAKING, ptr, f"expected {expected}, got {json_type(value)}"
                       + (" (int64 fields are JSON strings)" if node.get("x-wix-int64") else ""), value, node)
             return
         if "enum" in node and value not in node["enum"]:

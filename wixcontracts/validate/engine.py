@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .findings import Finding, Result, pointer, short_repr
+from .findings import json_type
 
 _LOGIC = frozenset({"not", "anyOf", "oneOf", "if", "then", "else", "contains"})
 SUCCESS = range(200, 300)
@@ -127,24 +128,6 @@ def _source_for(root: dict, schema_path, default: str | None) -> str | None:
     return default
 
 
-def _type_name(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, int):
-        return "integer"
-    if isinstance(v, float):
-        return "number"
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, list):
-        return "array"
-    if isinstance(v, dict):
-        return "object"
-    return type(v).__name__
-
-
 def explain(compiled: Compiled, instance: Any, *, location: str, default_source: str | None,
             undocumented: str, closed_by_us: str, readonly: str = "warning",
             code_path: tuple | None = None, error_rule: str | None = None) -> list[Finding]:
@@ -235,7 +218,7 @@ def _map(err, root, location, default_source, undocumented, closed_by_us, readon
     if kw == "type":
         exp = err.validator_value
         return [f("type", f"expected {exp if isinstance(exp, str) else ' or '.join(exp)}, "
-                  f"got {_type_name(err.instance)}", expected=exp)]
+                  f"got {json_type(err.instance)}", expected=exp)]
     if kw == "required":
         missing = [r for r in err.validator_value if isinstance(err.instance, dict) and r not in err.instance]
         return [f("required", f"required field '{m}' is missing", expected=m, actual=None,

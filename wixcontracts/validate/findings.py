@@ -76,3 +76,22 @@ class Result:
 
     def __bool__(self) -> bool:
         return self.ok
+
+
+def json_type(v) -> str:
+    """JSON Schema type name of a Python JSON value."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, int):
+        return "integer"
+    if isinstance(v, float):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    if isinstance(v, list):
+        return "array"
+    if isinstance(v, dict):
+        return "object"
+    return type(v).__name__
