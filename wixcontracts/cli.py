@@ -147,6 +147,37 @@ def explain(op: str = typer.Argument(...), surface: Surface = typer.Option(Surfa
     _console().print(explain_tree(cat, o["name"], surface.value))
 
 
+@app.command()
+def fuzz(
+    url: str = typer.Option(..., help="base URL of the target, e.g. http://127.0.0.1:8787 (wixcontracts serve)"),
+    operations: Optional[list[str]] = typer.Option(None, "--operations", help="operation names (repeat); default all"),
+    allow_writes: bool = typer.Option(False, "--allow-writes", help="also fuzz operations that write (default: read-only, GET)"),
+    i_own_this_site: bool = typer.Option(False, "--i-own-this-site", help="allow a target outside the loopback range"),
+    examples: int = typer.Option(25, help="examples per operation and mode"),
+    junit_path: Path = typer.Option(Path("reports/fuzz-junit.xml"), "--junit", help="JUnit report path"),
+) -> None:
+    """schemathesis against a running target (a sandbox site, or `wixcontracts serve`)."""
+    from .catalog import UnknownOperation
+    from .fuzz_target import TargetRefused, auth_headers, check_target, junit, target_schema
+
+    try:
+        check_target(url, i_own_this_site)
+        schema, names = target_schema(operations, read_only=not allow_writes)
+    except (TargetRefused, UnknownOperation) as e:
+        _fail(str(e))
+    from .emulator.fuzz import run_fuzz
+
+    report = run_fuzz(examples, schema=schema, base_url=url.rstrip("/"), headers=auth_headers())
+    junit(report, names, junit_path)
+    con = _console()
+    con.print(f"{len(names)} operations, {report['cases']} cases, [{'red' if report['failures'] else 'green'}]"
+              f"{len(report['failures'])} failures[/] → {junit_path}")
+    for f in report["failures"]:
+        con.print(f"  [red]{f['operation']}[/] {f['check']} ({f['mode']}): {f['message'][:200]}")
+    if report["failures"]:
+        raise typer.Exit(1)
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"

@@ -84,11 +84,11 @@ def load_schema(emulator=None):
     return schema
 
 
-def _make_case_runner(report: dict, seen: set, label: str, mode: str):
+def _make_case_runner(report: dict, seen: set, label: str, mode: str, call_kwargs: dict | None = None):
     def one(case):
         report["cases"] += 1
         try:
-            response = case.call_and_validate(checks=checks())
+            response = case.call_and_validate(checks=checks(), **(call_kwargs or {}))
             gap = tolerated(response, case)
             if gap:
                 report["gap_hits"][gap] = report["gap_hits"].get(gap, 0) + 1
@@ -105,12 +105,16 @@ def _make_case_runner(report: dict, seen: set, label: str, mode: str):
     return one
 
 
-def run_fuzz(max_examples: int = 25, seed: int | None = 0) -> dict[str, Any]:
+def run_fuzz(max_examples: int = 25, seed: int | None = 0, *, schema=None, base_url: str | None = None,
+             headers: dict | None = None) -> dict[str, Any]:
+    """Schemathesis over ``schema`` (default: the emulated operations, in-process), or over a
+    running target at ``base_url`` (``wixcontracts fuzz --url``)."""
     from hypothesis import HealthCheck, given, settings
     from hypothesis import seed as hseed
     from schemathesis import GenerationMode
 
-    schema = load_schema()
+    schema = load_schema() if schema is None else schema
+    call_kwargs = {k: v for k, v in (("base_url", base_url), ("headers", headers)) if v}
     report: dict[str, Any] = {"operations": 0, "cases": 0, "failures": [],
                               "schema_warnings": [str(getattr(w, "message", w)) for w in schema.iter_schema_warnings()],
                               "known_contract_gaps": dict(KNOWN_CONTRACT_GAPS), "gap_hits": {}}
@@ -120,7 +124,7 @@ def run_fuzz(max_examples: int = 25, seed: int | None = 0) -> dict[str, Any]:
         label = op.definition.raw.get("operationId") or op.label
         report["operations"] += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            one = _make_case_runner(report, seen, label, str(mode))
+            one = _make_case_runner(report, seen, label, str(mode), call_kwargs)
             test = settings(max_examples=max_examples, deadline=None, database=None,
                             suppress_health_check=list(HealthCheck))(given(op.as_strategy(generation_mode=mode))(one))
             if seed is not None:

@@ -1,0 +1,73 @@
+"""`wixcontracts fuzz --url` against the emulator served on a loopback port."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+import xml.etree.ElementTree as ET
+
+import pytest
+import uvicorn
+
+from wixcontracts.build import ROOT
+from wixcontracts.emulator.asgi import create_app
+from wixcontracts.emulator.core import Emulator
+from wixcontracts.fuzz_target import TargetRefused, check_target, is_loopback
+
+
+@pytest.fixture(scope="module")
+def served():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Emulator(require_auth=True)), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    t = threading.Thread(target=server.run, daemon=True)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    t.join(5)
+
+
+def cli(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "wixcontracts", "fuzz", *args], cwd=ROOT, capture_output=True,
+                          text=True, env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", **(env or {})}, timeout=300)
+
+
+def test_fuzz_a_served_emulator_writes_junit(served, tmp_path):
+    out = tmp_path / "junit.xml"
+    p = cli("--url", served, "--operations", "createBooking", "--operations", "cancelBooking", "--allow-writes",
+            "--examples", "5", "--junit", str(out), env={"WIX_API_KEY": "k", "WIX_SITE_ID": "s"})
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "2 operations" in p.stdout and "0 failures" in p.stdout
+    import re
+
+    assert int(re.search(r"(\d+) cases", p.stdout).group(1)) >= 10  # requests really went over the socket
+    suite = ET.parse(out).getroot()
+    assert suite.get("tests") == "2" and suite.get("failures") == "0"
+    assert {c.get("name") for c in suite.iter("testcase")} == {"createBooking", "cancelBooking"}
+
+
+def test_read_only_by_default(served, tmp_path):
+    p = cli("--url", served, "--operations", "createBooking", "--junit", str(tmp_path / "j.xml"))
+    assert p.returncode == 2 and "--allow-writes" in p.stderr
+
+
+def test_non_loopback_targets_are_refused_without_consent():
+    assert is_loopback("http://127.0.0.1:1") and is_loopback("http://[::1]:8") and is_loopback("http://localhost")
+    with pytest.raises(TargetRefused, match="--i-own-this-site"):
+        check_target("https://www.wixapis.com", False)
+    check_target("https://www.wixapis.com", True)  # consent given: allowed (not called here)
+    p = cli("--url", "https://sandbox.example.com")
+    assert p.returncode == 2 and "not a loopback address" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_unknown_operation_gets_a_suggestion():
+    p = cli("--url", "http://127.0.0.1:9", "--operations", "createBookin", "--allow-writes")
+    assert p.returncode == 2 and "did you mean createBooking" in p.stderr

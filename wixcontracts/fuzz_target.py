@@ -1,0 +1,77 @@
+"""``wixcontracts fuzz --url URL``: schemathesis against a running target — a Wix sandbox
+site, or ``wixcontracts serve`` on loopback.
+
+Safety: read-only (GET operations) unless ``--allow-writes``; a target that is not on the
+loopback range is refused unless ``--i-own-this-site``.  Auth from the environment
+(``WIX_API_KEY`` raw, ``WIX_SITE_ID`` / ``WIX_ACCOUNT_ID``).  Writes a JUnit report."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+
+class TargetRefused(Exception):
+    pass
+
+
+def is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").strip("[]")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_target(url: str, i_own_this_site: bool) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise TargetRefused(f"not an http(s) URL: {url}")
+    if not is_loopback(url) and not i_own_this_site:
+        raise TargetRefused(f"{parts.hostname} is not a loopback address; fuzzing sends many requests: "
+                            "pass --i-own-this-site for a sandbox site you own")
+
+
+def auth_headers(env=os.environ) -> dict[str, str]:
+    h = {}
+    if env.get("WIX_API_KEY"):
+        h["Authorization"] = env["WIX_API_KEY"]
+    if env.get("WIX_SITE_ID"):
+        h["wix-site-id"] = env["WIX_SITE_ID"]
+    elif env.get("WIX_ACCOUNT_ID"):
+        h["wix-account-id"] = env["WIX_ACCOUNT_ID"]
+    return h
+
+
+def target_schema(operations: list[str] | None, read_only: bool):
+    import schemathesis
+
+    from .catalog import Catalog, UnknownOperation
+
+    cat = Catalog()
+    names = operations or [o["name"] for o in cat.operations.values()]
+    for n in names:
+        cat.operation(n)  # raises UnknownOperation with a did-you-mean
+    if read_only:
+        names = [n for n in names if (cat.operation(n)["method"] or "").upper() == "GET"]
+    if not names:
+        raise UnknownOperation("(none left: every chosen operation writes; use --allow-writes)", [])
+    spec = cat.root / "contracts" / "bookings-writer-v2.openapi.json"
+    return schemathesis.openapi.from_path(str(spec)).include(operation_id=names), names
+
+
+def junit(report: dict, names: list[str], path: Path) -> None:
+    suite = ET.Element("testsuite", name="wixcontracts fuzz", tests=str(len(names)),
+                       failures=str(len({f["operation"] for f in report["failures"]})))
+    for n in names:
+        case = ET.SubElement(suite, "testcase", classname="wixcontracts.fuzz", name=n)
+        for f in (x for x in report["failures"] if x["operation"] == n):
+            el = ET.SubElement(case, "failure", message=f"{f['check']} ({f['mode']})")
+            el.text = f["message"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
