@@ -6,10 +6,51 @@ request-side variants get an ``Input`` suffix (``BookingInput``)."""
 
 from __future__ import annotations
 
-from ..ir import ApiModel
+from ..ir import ApiModel, Operation, iter_fields
 from .jsonschema import Emitter, error_envelope, errors_by_status, path_params
 
 COMPONENTS = "#/components/schemas/"
+
+
+# entity a 200 response carries (top-level property) -> the path parameter that names it
+ENTITY_PARAMS = {"booking": "bookingId", "multiServiceBooking": "multiServiceBookingId"}
+
+
+def _entity_fields(model: ApiModel, op: Operation, prop: str) -> set[str]:
+    rest = op.surfaces.get("rest")
+    f = next((x for x in iter_fields(rest.response if rest else []) if x.name == prop), None)
+    if f is None:
+        return set()
+    if f.members:
+        return {m.name for m in iter_fields(f.members)}
+    td = model.types.get(f.type.name or "") if f.type.kind == "named" else None
+    return {m.name for m in iter_fields(td.members)} if td else set()
+
+
+def _add_links(model: ApiModel, paths: dict) -> None:
+    """OpenAPI links derived from the contract's structure (``x-wix-derived``): a success
+    response carrying an entity feeds every operation whose path names that entity's id,
+    with its current ``revision`` when the target's body takes one.  They drive stateful
+    testing (create -> cancel / confirm / decline ...)."""
+    by_name = {o["operationId"]: o for item in paths.values() for o in item.values()}
+    for name, item in sorted(by_name.items()):
+        op = model.operations[name]
+        links = {}
+        for prop, param in ENTITY_PARAMS.items():
+            fields = _entity_fields(model, op, prop)
+            if "id" not in fields:
+                continue
+            for target_name, target in sorted(by_name.items()):
+                if target_name == name or param not in path_params(model.operations[target_name]):
+                    continue
+                link = {"operationId": target_name, "parameters": {f"path.{param}": f"$response.body#/{prop}/id"},
+                        "x-wix-derived": True}
+                trest = model.operations[target_name].surfaces["rest"]
+                if "revision" in fields and any(f.name == "revision" for f in trest.params):
+                    link["requestBody"] = {"revision": f"$response.body#/{prop}/revision"}
+                links[f"{target_name}"] = link
+        if links:
+            item["responses"]["200"]["links"] = links
 
 
 def build_openapi(model: ApiModel, version: str) -> dict:
@@ -70,6 +111,7 @@ def build_openapi(model: ApiModel, version: str) -> dict:
         if not params:
             del operation["parameters"]
         paths.setdefault(path, {})[rest.http_method.lower()] = operation
+    _add_links(model, paths)
     for k, v in resp_em.defs.items():
         components.setdefault(k, v)
     return {
