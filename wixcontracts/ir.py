@@ -30,11 +30,18 @@ class Source:
     origin: Origin = "docs"
 
     def ref(self) -> str:
+        url = page_link(self.url)
         if self.line is not None:
-            return f"{self.url}#L{self.line}"
+            return f"{url}#L{self.line}"
         if self.offset is not None:
-            return f"{self.url}#offset={self.offset}"
-        return self.url
+            return f"{url}#offset={self.offset}"
+        return url
+
+
+def page_link(url: str) -> str:
+    """The page a person opens: the docs URL without the ``.md`` suffix (which only selects
+    the markdown rendering).  ``docsfetch`` adds it back to download the page."""
+    return url[:-3] if url.startswith("https://dev.wix.com/") and url.endswith(".md") else url
 
 
 @dataclass

@@ -46,7 +46,9 @@ def test_decline_operation_facts(model):
     assert set(op.surfaces) == {"rest", "sdk"}
     rest = op.surfaces["rest"]
     assert rest.http_method == "POST"
-    assert rest.url == "https://www.wixapis.com/_api/bookings-service/v2/multi_service_bookings/{multiServiceBookingId}/decline"
+    host, path = rest.url.split("/_api/", 1)
+    assert host == "https://www.wixapis.com"
+    assert path.split("/") == ["bookings-service", "v2", "multi_service_bookings", "{multiServiceBookingId}", "decline"]
     assert op.path_aliases == ["/bookings/v2/multi_service_bookings/{multiServiceBookingId}/decline"]
     assert {e.application_code for e in rest.errors} >= {"ALL_BOOKINGS_ARE_ALREADY_DECLINED", "NOT_ALL_BOOKINGS_WERE_SENT",
                                                          "DUPLICATE_BOOKING_INFO", "REVISION_MISSING", "BOOKING_NOT_FOUND",

@@ -58,7 +58,7 @@ def test_bad(wix_api):
         "*request /declineBookingsInfo/0/revison  rule: undocumented-field*",
         "*expected: ?'bookingId', 'paymentStatus', 'revision'?*",
         "*actual:   1*",
-        "*docs:     https://dev.wix.com/docs/*decline-multi-service-booking.md*",
+        "*docs:     https://dev.wix.com/docs/*decline-multi-service-booking*",
         "*header /wix-site-id  rule: header*",
     ])
 

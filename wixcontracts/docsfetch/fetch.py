@@ -43,7 +43,9 @@ def page_urls(catalog=None) -> list[str]:
         from ..catalog import Catalog
 
         catalog = Catalog()
-    return sorted({o["page"].split("#", 1)[0] for o in catalog.operations.values() if o.get("page")})
+    # the catalog links the page a person opens; the markdown rendering is that URL + ".md"
+    pages = {o["page"].split("#", 1)[0] for o in catalog.operations.values() if o.get("page")}
+    return sorted(p if p.endswith(".md") else p + ".md" for p in pages)
 
 
 def _atomic_write(p: Path, text: str) -> None:

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import uuid
 
-from ..ir import ApiModel, Operation
+from ..ir import ApiModel, Operation, page_link
 from .jsonschema import path_params
 
 HOST = "https://www.wixapis.com"
 MAX_TEXT_WORDS = 5
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 def scrub_text(value):
     """Example bodies keep their structure and short values; free text (a sentence a
-    docs writer typed) becomes ``<text>`` so no third-party prose is committed."""
+    docs writer typed) becomes ``<text>`` so no third-party prose is committed.  Keys are
+    sorted: the same JSON, stored as data rather than as a copy of the page's listing."""
     if isinstance(value, dict):
-        return {k: scrub_text(v) for k, v in value.items()}
+        return {k: scrub_text(value[k]) for k in sorted(value)}
     if isinstance(value, list):
         return [scrub_text(v) for v in value]
     if isinstance(value, str) and len(value.split()) > MAX_TEXT_WORDS:
         return "<text>"
+    if isinstance(value, str) and _UUID.fullmatch(value):
+        # re-keyed deterministically: still a uuid, equal ids stay equal, the page's own ids are not copied
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, "wixcontracts-example:" + value))
+    if isinstance(value, str) and len(value) > 40 and " " not in value:
+        # an opaque token (a session id): a stable stand-in of the same kind
+        return "tok_" + hashlib.sha256(value.encode()).hexdigest()[:40]
     return value
 
 
@@ -39,7 +49,7 @@ def operation_entry(op: Operation) -> dict:
         "path_params": path_params(op),
         "surfaces": sorted(op.surfaces),
         "sdk_signature": sdk.signature if sdk else None,
-        "page": op.page_url,
+        "page": page_link(op.page_url),
         "source": sorted(op.origins),
         "package": op.package,
         "namespace": op.namespace,

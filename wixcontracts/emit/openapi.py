@@ -6,7 +6,7 @@ request-side variants get an ``Input`` suffix (``BookingInput``)."""
 
 from __future__ import annotations
 
-from ..ir import ApiModel, Operation, iter_fields
+from ..ir import ApiModel, Operation, iter_fields, page_link
 from .jsonschema import Emitter, error_envelope, errors_by_status, path_params
 
 COMPONENTS = "#/components/schemas/"
@@ -104,7 +104,7 @@ def build_openapi(model: ApiModel, version: str) -> dict:
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": COMPONENTS + req_name}}}},
             "responses": responses,
             "security": [{"wixAuth": []}],
-            "x-wix-source": op.page_url,
+            "x-wix-source": page_link(op.page_url),
             "x-wix-complete": op.complete,
             "x-wix-path-aliases": op.path_aliases,
         }
@@ -117,7 +117,7 @@ def build_openapi(model: ApiModel, version: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "Wix Bookings Writer V2 (compiled from the Wix docs)", "version": version,
-                 "x-wix-docs": model.sources.get("docs", [])},
+                 "x-wix-docs": [page_link(u) for u in model.sources.get("docs", [])]},
         "servers": [{"url": "https://www.wixapis.com"}],
         "paths": dict(sorted(paths.items())),
         "components": {
