@@ -270,7 +270,7 @@ class Resolver:
             stack = list(reversed(chain))
         return root
 
-    def learn_from(self, root: Node, named_only_clean: bool = True) -> None:
+    def learn_from(self, root: Node) -> None:
         """Record the shapes of every clean container in a resolved tree."""
         for n in walk(root):
             if n.kind == "root" and not n.container and n.key and n.children:
