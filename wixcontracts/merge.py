@@ -112,13 +112,23 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
             op.incomplete_reasons = []
         out.operations[name] = op
 
-    for dname, sname in aliases.items():  # named types: docs provenance on the SDK shapes
+    done: set[str] = set()
+    todo = list(aliases.items())
+    while todo:  # named types: docs provenance on the SDK shapes, nested types included
+        dname, sname = todo.pop()
+        if dname in done:
+            continue
+        done.add(dname)
         dt, st = docs.types.get(dname), out.types.get(sname)
         if dt is None or st is None:
             continue
         st.origins.add("docs")
         st.also = [dt.source]
-        _provenance(dt.members, st.members, {})
+        found: dict[str, str] = {}
+        _provenance(dt.members, st.members, found)
+        for k, v in found.items():
+            aliases.setdefault(k, v)
+            todo.append((k, v))
     out.sources["type_aliases"] = {k: v for k, v in sorted(aliases.items()) if k != v}
     out.diagnostics += check_hints(hints, sdk, aliases)
     out.types = reachable_types(out)
@@ -187,10 +197,23 @@ def _provenance(docs_members: list, sdk_members: list, aliases: dict[str, str]) 
         f.source = d.source
         f.also = [sdk_src]
         f.origins = {"docs", "sdk"}
+        _refine(d.type, f.type)
         dt = d.type.items if d.type.kind == "array" and d.type.items else d.type
         st = f.type.items if f.type.kind == "array" and f.type.items else f.type
         if dt.kind == "named" and st.kind == "named" and dt.name and st.name:
             aliases.setdefault(dt.name, st.name)
+
+
+def _refine(docs_t: TypeRef, sdk_t: TypeRef) -> None:
+    """TypeScript has no integer type: the typings say ``number`` where the page says
+    ``integer``.  The page's type is compatible and more precise, so it is kept."""
+    while docs_t is not None and sdk_t is not None:
+        if docs_t.kind == "integer" and sdk_t.kind == "number":
+            sdk_t.kind = "integer"
+        if docs_t.kind == "array" and sdk_t.kind == "array":
+            docs_t, sdk_t = docs_t.items, sdk_t.items  # type: ignore[assignment]
+            continue
+        break
 
 
 def docs_required(members: list, prefix: str = "") -> list[str]:

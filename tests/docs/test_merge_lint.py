@@ -158,3 +158,11 @@ def test_hints_are_checked_against_the_sdk(docs):
     assert ("hints.unsettled", "shape Gizmo") in codes
     assert ("hints.settled-by-sdk", "operation makeWidget") in codes
     assert ("hints.unsettled", "int64 revision") in codes
+
+
+def test_the_pages_integer_refines_the_typings_number(merged):
+    w = merged.types["Widget"].members
+    count = next(f for f in w[0].members if f.name == "count")  # page: integer, typings: number
+    assert count.type.kind == "integer"
+    assert field(merged.types["Choice"].members, "weight").type.kind == "number"  # both say number
+    assert field(merged.types["Frame"].members, "depth").type.kind == "integer"  # nested type, reached by alias
