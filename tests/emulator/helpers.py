@@ -80,6 +80,12 @@ class Client:
         check_response(op, r.status_code, data)
         return r.status_code, data
 
+    def get(self, op, path):
+        r = self.http.get(path)
+        data = r.json()
+        check_response(op, r.status_code, data)
+        return r.status_code, data
+
     def create(self, prefix=CANON, **booking):
         booking = {"bookedEntity": {"slot": {"serviceId": str(uuid.uuid4())}}, "totalParticipants": 1, **booking}
         return self.post("createBooking", f"{prefix}/bookings", {"booking": booking})
@@ -89,6 +95,26 @@ class Client:
 
     def cancel(self, booking_id, body, prefix=CANON):
         return self.post("cancelBooking", f"{prefix}/bookings/{booking_id}/cancel", body)
+
+    def booking_op(self, op, booking_id, body, prefix=CANON):
+        """confirmBooking / declineBooking / markBookingAsPending."""
+        action = {"confirmBooking": "confirm", "declineBooking": "decline",
+                  "markBookingAsPending": "mark_booking_as_pending"}[op]
+        return self.post(op, f"{prefix}/bookings/{booking_id}/{action}", body)
+
+    def create_msb(self, n=2, prefix=CANON, **body):
+        bookings = [{"bookedEntity": {"slot": {"serviceId": str(uuid.uuid4())}}, "totalParticipants": 1}
+                    for _ in range(n)]
+        return self.post("createMultiServiceBooking", f"{prefix}/multi_service_bookings",
+                         {"bookings": bookings, **body})
+
+    def get_msb(self, msb_id, prefix=CANON):
+        return self.get("getMultiServiceBooking", f"{prefix}/multi_service_bookings/{msb_id}")
+
+    def msb_op(self, op, msb_id, body, prefix=CANON):
+        """confirmMultiServiceBooking / cancelMultiServiceBooking."""
+        action = {"confirmMultiServiceBooking": "confirm", "cancelMultiServiceBooking": "cancel"}[op]
+        return self.post(op, f"{prefix}/multi_service_bookings/{msb_id}/{action}", body)
 
 
 def code(body):

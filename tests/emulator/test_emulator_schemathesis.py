@@ -9,7 +9,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from wixcontracts.emulator.core import EMULATED, Emulator
-from wixcontracts.emulator.fuzz import KNOWN_CONTRACT_GAPS, checks, load_schema, run_fuzz
+from wixcontracts.catalog import Catalog
+from wixcontracts.emulator.fuzz import G3_STATUSES, KNOWN_CONTRACT_GAPS, checks, load_schema, run_fuzz
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "contracts" / "bookings-writer-v2.openapi.json"
@@ -19,7 +20,8 @@ FULL = schemathesis.openapi.from_path(str(SPEC))
 # only the operations the emulator emulates (the others are not routed: 404)
 schema = load_schema(Emulator(require_auth=True))
 # Contract gaps are tolerated only in the exact combinations of fuzz.KNOWN_CONTRACT_GAPS (G1: no 401 documented
-# though wixAuth is required; G2: cancelBooking documents only 200/400) -- they are reported, not hidden.
+# though wixAuth is required; G2: cancelBooking documents only 200/400; G3: the SDK-only operations document
+# no error codes) -- they are reported, not hidden.
 CHECKS = checks()
 
 
@@ -45,6 +47,13 @@ def test_known_gaps_are_still_gaps():
     req = cancel["requestBody"]["content"]["application/json"]["schema"]
     req = _deref(FULL.raw_schema, req)
     assert "revision" in req["properties"] and "revision" in req.get("required", [])
+    # G3: the SDK-only operations document no error status beyond the generic 400, and no error code
+    assert set(G3_STATUSES) <= set(EMULATED) and KNOWN_CONTRACT_GAPS["G3"]
+    cat = Catalog()
+    for name in G3_STATUSES:
+        assert set(ops[name]["responses"]) == {"200", "400"}, name
+        op = cat.operation(name)
+        assert op["source"] == ["sdk"] and op["errors"] == [] and not op.get("preconditions"), name
 
 
 def _deref(root: dict, node: dict) -> dict:
@@ -69,8 +78,8 @@ def test_emulator_conforms(case):
 
 
 def test_run_fuzz_programmatic():
-    out = run_fuzz(max_examples=5)
-    assert out["operations"] == 3 and out["cases"] > 0
+    out = run_fuzz(max_examples=3)
+    assert out["operations"] == len(EMULATED) and out["cases"] > 0
     assert out["failures"] == [] and out["schema_warnings"] == []
 
 
@@ -90,3 +99,20 @@ def test_engine_conformance_check_fires():
     good = SimpleNamespace(status_code=200, json=lambda: {"booking": {"id": "5fa50f19-4c94-4c42-a72b-289505ba2028",
                                                                       "revision": "1"}})
     assert engine_conformance(None, good, case) is None
+
+
+def test_g3_is_tolerated_only_for_its_operations_and_statuses():
+    from types import SimpleNamespace
+
+    from wixcontracts.emulator.fuzz import tolerated
+
+    def case(op):
+        return SimpleNamespace(headers={"Authorization": "k"},
+                               operation=SimpleNamespace(definition=SimpleNamespace(raw={"operationId": op})))
+
+    assert tolerated(SimpleNamespace(status_code=428), case("confirmBooking")) == "G3"
+    assert tolerated(SimpleNamespace(status_code=404), case("getMultiServiceBooking")) == "G3"
+    assert tolerated(SimpleNamespace(status_code=428), case("getMultiServiceBooking")) is None
+    assert tolerated(SimpleNamespace(status_code=404), case("createMultiServiceBooking")) is None
+    assert tolerated(SimpleNamespace(status_code=500), case("cancelMultiServiceBooking")) is None
+    assert tolerated(SimpleNamespace(status_code=404), case("declineMultiServiceBooking")) is None  # documented

@@ -1,5 +1,6 @@
-"""Stateful schemathesis run through the contract's derived OpenAPI links
-(createBooking -> cancelBooking carries the new booking's id and revision)."""
+"""Stateful schemathesis runs through the contract's derived OpenAPI links
+(createBooking -> cancelBooking / confirmBooking / declineBooking / markBookingAsPending carry the new
+booking's id and revision; createMultiServiceBooking -> the multi-service operations carry its id)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from collections import Counter
 from hypothesis import HealthCheck, settings
 
 from wixcontracts.build import ROOT, OPENAPI_NAME
-from wixcontracts.emulator.core import Emulator
+from wixcontracts.emulator.core import EMULATED, Emulator
 from wixcontracts.emulator.fuzz import checks, load_schema
+
+EXAMPLES = int(os.environ.get("WIXCONTRACTS_FUZZ_EXAMPLES", 25))
 
 
 def test_links_are_derived_from_the_contract():
@@ -21,12 +24,19 @@ def test_links_are_derived_from_the_contract():
     assert link["parameters"] == {"path.bookingId": "$response.body#/booking/id"}
     assert link["requestBody"] == {"revision": "$response.body#/booking/revision"}
     assert link["x-wix-derived"] is True
+    for op in ("confirmBooking", "declineBooking", "markBookingAsPending"):
+        assert create["responses"]["200"]["links"][op]["requestBody"] == link["requestBody"]
+    msb = doc["paths"]["/_api/bookings-service/v2/multi_service_bookings"]["post"]["responses"]["200"]["links"]
+    for op in ("getMultiServiceBooking", "confirmMultiServiceBooking", "cancelMultiServiceBooking"):
+        assert msb[op]["parameters"] == {"path.multiServiceBookingId": "$response.body#/multiServiceBooking/id"}
 
 
-def test_stateful_create_then_cancel_through_links():
+def _run(operations=EMULATED, examples: int = EXAMPLES) -> Counter:
+    """One stateful run over ``operations``; every response goes through the contract checks (raises on a
+    failure). Returns how often each (operation, status) was seen."""
     from schemathesis import GenerationMode
 
-    schema = load_schema(Emulator(require_auth=True))
+    schema = load_schema(Emulator(require_auth=True), operations)
     # positive data only: the links and our auth header would turn a generated negative case
     # into a valid request (negative data is the stateless fuzz's job)
     schema.config.generation.update(modes=[GenerationMode.POSITIVE])
@@ -40,9 +50,22 @@ def test_stateful_create_then_cancel_through_links():
             calls.append((case.operation.definition.raw["operationId"], response.status_code))
             case.validate_response(response, checks=checks())  # raises on any contract failure
 
-    Machine.run(settings=settings(max_examples=int(os.environ.get("WIXCONTRACTS_FUZZ_EXAMPLES", 25)), deadline=None,
-                                  database=None, suppress_health_check=list(HealthCheck), stateful_step_count=6))
-    seen = Counter(calls)
+    Machine.run(settings=settings(max_examples=examples, deadline=None, database=None,
+                                  suppress_health_check=list(HealthCheck), stateful_step_count=6))
+    return Counter(calls)
+
+
+def test_stateful_every_emulated_operation():
+    seen = _run()
+    # the creates are root transitions: always reached (the other operations mostly through links, at random)
+    assert seen[("createBooking", 200)] > 0 and seen[("createMultiServiceBooking", 200)] > 0, seen
+
+
+def test_stateful_create_then_cancel_confirm_decline_through_links():
+    """With the single-booking operations only, the state machine follows createBooking's links often enough."""
+    seen = _run(("createBooking", "cancelBooking", "confirmBooking", "declineBooking"))
     assert seen[("createBooking", 200)] > 0
-    # a cancel can only succeed with an existing booking and its current revision: the link supplied both
-    assert seen[("cancelBooking", 200)] > 0
+    # a cancel / confirm / decline only succeeds with an existing booking and its current revision: the link
+    # supplied both
+    assert seen[("cancelBooking", 200)] > 0, seen
+    assert seen[("confirmBooking", 200)] + seen[("declineBooking", 200)] > 0, seen

@@ -15,6 +15,7 @@ from typing import Any, Callable
 from urllib.parse import unquote
 
 from ..catalog import Catalog
+from .policy import FROM_STATUSES
 
 Response = tuple[int, dict[str, str], Any]
 
@@ -137,7 +138,9 @@ class _Route:
         self.regex = re.compile(f"^{pattern}/?$")
 
 
-EMULATED = ("cancelBooking", "createBooking", "declineMultiServiceBooking")
+EMULATED = ("cancelBooking", "cancelMultiServiceBooking", "confirmBooking", "confirmMultiServiceBooking",
+            "createBooking", "createMultiServiceBooking", "declineBooking", "declineMultiServiceBooking",
+            "getMultiServiceBooking", "markBookingAsPending")
 
 
 class Emulator:
@@ -156,7 +159,14 @@ class Emulator:
         self.routes: list[_Route] = []
         self.handlers = {"createBooking": self._create_booking,
                          "declineMultiServiceBooking": self._decline_msb,
-                         "cancelBooking": self._cancel_booking}
+                         "cancelBooking": self._cancel_booking,
+                         "confirmBooking": self._set_status("confirmBooking"),
+                         "declineBooking": self._set_status("declineBooking"),
+                         "markBookingAsPending": self._set_status("markBookingAsPending"),
+                         "createMultiServiceBooking": self._create_msb,
+                         "getMultiServiceBooking": self._get_msb,
+                         "confirmMultiServiceBooking": self._confirm_msb,
+                         "cancelMultiServiceBooking": self._cancel_msb}
         for op in self.catalog.operations.values():
             if "rest" not in op.get("surfaces", ["rest"]) or not op.get("path") or op["name"] not in self.handlers:
                 continue  # only emulated operations are routed (see EMULATED)
@@ -263,22 +273,36 @@ class Emulator:
         return WixError(self._code(op, code, fallback_http), code, description, data)
 
     def _precondition(self, op: str) -> dict:
+        """The catalog's first precondition; for operations it documents none, policy ``FROM_STATUSES``."""
         pre = self.catalog.operation(op).get("preconditions") or []
-        return pre[0] if pre else {"from_statuses": [], "to_status": None}
+        if pre:
+            return pre[0]
+        if op in FROM_STATUSES:
+            allowed, to = FROM_STATUSES[op]
+            return {"from_statuses": list(allowed), "to_status": to}
+        return {"from_statuses": [], "to_status": None}
+
+    @staticmethod
+    def _status_ok(pre: dict, status) -> bool:
+        allowed = pre.get("from_statuses") or []
+        return status != pre.get("to_status") and (not allowed or status in allowed)
 
     def _touch(self, b: dict) -> None:
         b["revision"] = str(int(b["revision"]) + 1)
         b["updatedDate"] = _rfc3339(self.clock())
 
     # ---------------------------------------------------------------- operations
+    def _new_booking(self, sent: dict, node, root: dict, flow: dict, ts: str) -> dict:
+        """A booking as createBooking stores it (policy create.*): read-only fields dropped, server fields set."""
+        booking = _strip_read_only(copy.deepcopy(sent or {}), node, root)
+        booking.update({"id": str(uuid.uuid4()), "revision": "1", "createdDate": ts, "updatedDate": ts,
+                        "status": "CONFIRMED" if (flow or {}).get("skipBusinessConfirmation") else "CREATED"})
+        return booking
+
     def _create_booking(self, params: dict, body: dict) -> dict:
         req = self.catalog.schema("createBooking", "request", "rest")
-        booking = _strip_read_only(copy.deepcopy(body.get("booking") or {}),
-                                   (req.get("properties") or {}).get("booking"), req)
-        flow = body.get("flowControlSettings") or {}
-        ts = _rfc3339(self.clock())
-        booking.update({"id": str(uuid.uuid4()), "revision": "1", "createdDate": ts, "updatedDate": ts,
-                        "status": "CONFIRMED" if flow.get("skipBusinessConfirmation") else "CREATED"})
+        booking = self._new_booking(body.get("booking"), (req.get("properties") or {}).get("booking"), req,
+                                    body.get("flowControlSettings"), _rfc3339(self.clock()))
         with self.lock:
             self.bookings[booking["id"]] = booking
             return {"booking": copy.deepcopy(booking)}
@@ -365,3 +389,134 @@ class Emulator:
             b["status"] = to_status
             self._touch(b)
             return {"booking": copy.deepcopy(b)}
+
+    # ---------------------------------------------------------------- operations from the SDK typings only
+    def _set_status(self, op: str) -> Callable[[dict, dict], dict]:
+        """confirmBooking / declineBooking / markBookingAsPending (policy sdk_ops.*): cancelBooking's rules with
+        the to_status and from_statuses of ``FROM_STATUSES``."""
+
+        def handler(params: dict, body: dict) -> dict:
+            bid = params["bookingId"]
+            pre = self._precondition(op)
+            rev = body["revision"]  # required int64: checked by _validate
+            with self.lock:
+                b = self.bookings.get(bid)
+                if b is None:
+                    raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} not found", 404, bookingId=bid)
+                if _as_int(rev) != int(b["revision"]):
+                    raise self._err(op, "BOOKING_REVISION_MISMATCH", f"booking {bid} is at revision "
+                                    f"{b['revision']}, request has {rev}", 428, bookingId=bid,
+                                    currentRevision=b["revision"])
+                if not self._status_ok(pre, b.get("status")):
+                    raise self._err(op, "INVALID_BOOKING_STATUS", f"booking {bid} is {b.get('status')}", 428,
+                                    bookingId=bid)
+                b["status"] = pre["to_status"]
+                for k in ("paymentStatus", "doubleBooked"):
+                    if body.get(k) is not None:
+                        b[k] = body[k]
+                self._touch(b)
+                return {"booking": copy.deepcopy(b)}
+
+        return handler
+
+    def _msb_out(self, msb_id: str, full: bool) -> dict:
+        out = []
+        for bid in self.msbs[msb_id]:
+            item = {"bookingId": bid}
+            if full and bid in self.bookings:
+                item["booking"] = copy.deepcopy(self.bookings[bid])
+            out.append(item)
+        return {"multiServiceBooking": {"id": msb_id, "bookings": out}}
+
+    def _msb_members(self, op: str, msb_id: str) -> list[dict]:
+        if msb_id not in self.msbs:
+            raise self._err(op, "MULTI_SERVICE_BOOKING_NOT_FOUND", f"multi-service booking {msb_id} not found", 404)
+        for bid in self.msbs[msb_id]:
+            if bid not in self.bookings:
+                raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} of multi-service booking {msb_id} not "
+                                "found", 404, bookingId=bid)
+        return [self.bookings[b] for b in self.msbs[msb_id]]
+
+    def _check_statuses(self, op: str, pre: dict, members: list[dict]) -> None:
+        bad = [b["id"] for b in members if not self._status_ok(pre, b.get("status"))]
+        if bad:
+            raise self._err(op, "INVALID_BOOKING_STATUS", f"bookings {', '.join(bad)} cannot become "
+                            f"{pre.get('to_status')}", 428, bookingIds=bad)
+
+    def _create_msb(self, params: dict, body: dict) -> dict:
+        req = self.catalog.schema("createMultiServiceBooking", "request", "rest")
+        node = ((req.get("properties") or {}).get("bookings") or {}).get("items")
+        ts = _rfc3339(self.clock())
+        msb_id = str(uuid.uuid4())
+        info = {"id": msb_id}
+        if body.get("multiServiceBookingType") is not None:
+            info["type"] = body["multiServiceBookingType"]
+        bookings = []
+        for sent in body.get("bookings") or []:
+            b = self._new_booking(sent, node, req, body.get("flowControlSettings"), ts)
+            b["multiServiceBookingInfo"] = dict(info)
+            bookings.append(b)
+        with self.lock:
+            for b in bookings:
+                self.bookings[b["id"]] = b
+            self.msbs[msb_id] = [b["id"] for b in bookings]
+            return self._msb_out(msb_id, bool(body.get("returnFullEntity")))
+
+    def _get_msb(self, params: dict, body: dict) -> dict:
+        msb_id = params["multiServiceBookingId"]
+        with self.lock:
+            if msb_id not in self.msbs:
+                raise self._err("getMultiServiceBooking", "MULTI_SERVICE_BOOKING_NOT_FOUND",
+                                f"multi-service booking {msb_id} not found", 404)
+            return self._msb_out(msb_id, True)
+
+    def _confirm_msb(self, params: dict, body: dict) -> dict:
+        op = "confirmMultiServiceBooking"
+        msb_id = params["multiServiceBookingId"]
+        pre = self._precondition(op)
+        infos = body.get("confirmBookingsInfo") or []
+        with self.lock:
+            members = self._msb_members(op, msb_id)
+            seen: dict[str, dict] = {}
+            for i, info in enumerate(infos):
+                for key in ("bookingId", "revision"):
+                    if info.get(key) is None:
+                        raise ValidationFailure([{"field": f"confirmBookingsInfo[{i}].{key}",
+                                                  "description": f"{key} is required",
+                                                  "violatedRule": "REQUIRED_FIELD", "ruleName": "required"}])
+                if info["bookingId"] in seen:
+                    raise ValidationFailure([{"field": f"confirmBookingsInfo[{i}].bookingId",
+                                              "description": f"booking {info['bookingId']} is listed twice",
+                                              "violatedRule": "OTHER", "ruleName": "unique"}])
+                seen[info["bookingId"]] = info
+            for bid in seen:
+                if bid not in self.msbs[msb_id]:
+                    raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} not found in multi-service booking "
+                                    f"{msb_id}", 404, bookingId=bid)
+            for bid, info in seen.items():
+                b = self.bookings[bid]
+                if _as_int(info["revision"]) != int(b["revision"]):
+                    raise self._err(op, "BOOKING_REVISION_MISMATCH", f"booking {bid} is at revision "
+                                    f"{b['revision']}, request has {info['revision']}", 428,
+                                    bookingId=bid, currentRevision=b["revision"])
+            self._check_statuses(op, pre, members)
+            for b in members:  # all checks passed: apply everything
+                b["status"] = pre["to_status"]
+                if seen.get(b["id"], {}).get("paymentStatus") is not None:
+                    b["paymentStatus"] = seen[b["id"]]["paymentStatus"]
+                if body.get("doubleBooked") is not None:
+                    b["doubleBooked"] = body["doubleBooked"]
+                self._touch(b)
+            return self._msb_out(msb_id, bool(body.get("returnFullEntity")))
+
+    def _cancel_msb(self, params: dict, body: dict) -> dict:
+        op = "cancelMultiServiceBooking"
+        msb_id = params["multiServiceBookingId"]
+        pre = self._precondition(op)
+        with self.lock:
+            members = self._msb_members(op, msb_id)
+            self._check_statuses(op, pre, members)
+            for b in members:
+                b["status"] = pre["to_status"]
+                self._touch(b)
+            return self._msb_out(msb_id, bool(body.get("returnFullEntity")))

@@ -85,10 +85,65 @@ DECISIONS: dict[str, str] = {
     "cancel.response": "Response is {'booking': <updated booking>}, as the contract's response schema says.",
     "cancel.check_order": "Order: body/path schema → BOOKING_NOT_FOUND → "
                           "BOOKING_REVISION_MISMATCH → INVALID_BOOKING_STATUS.",
+    # --- operations from the SDK typings only (no docs page, no documented error codes, no preconditions) ---
+    "sdk_ops.errors": "confirmBooking, declineBooking, markBookingAsPending, createMultiServiceBooking, "
+                      "getMultiServiceBooking, confirmMultiServiceBooking and cancelMultiServiceBooking document no "
+                      "error codes (only 200 and the generic 400 validationError). The emulator uses the codes it "
+                      "already uses for cancelBooking / declineMultiServiceBooking: 404 BOOKING_NOT_FOUND / "
+                      "MULTI_SERVICE_BOOKING_NOT_FOUND, 428 BOOKING_REVISION_MISMATCH / INVALID_BOOKING_STATUS "
+                      "(tolerated by the fuzz run as known contract gap G3). A 400 is always a validationError, "
+                      "never an applicationError, because their OpenAPI 400 is WixValidationError only.",
+    "sdk_ops.from_statuses": "No preconditions are documented; the emulator uses FROM_STATUSES below: confirm and "
+                             "decline (single and multi-service) from CREATED/PENDING/WAITING_LIST (the set "
+                             "declineMultiServiceBooking's page documents), markBookingAsPending from CREATED/"
+                             "WAITING_LIST, cancelMultiServiceBooking from any status except CANCELED (as "
+                             "cancelBooking). Any other status, including the target status → 428 "
+                             "INVALID_BOOKING_STATUS.",
+    "sdk_ops.single.check_order": "confirmBooking / declineBooking / markBookingAsPending: body/path schema "
+                                  "(revision required int64, as cancelBooking) → BOOKING_NOT_FOUND (404) → "
+                                  "BOOKING_REVISION_MISMATCH (428) → INVALID_BOOKING_STATUS (428); success sets "
+                                  "the status, increments revision and returns {'booking'}.",
+    "sdk_ops.single.fields": "paymentStatus and doubleBooked, when given, are stored on the booking; "
+                             "participantNotification, sendSmsReminder and flowControlSettings are validated and "
+                             "otherwise ignored.",
+    "create_msb.bookings": "createMultiServiceBooking creates every booking of 'bookings' as createBooking does "
+                           "(same server fields, read-only fields dropped, CONFIRMED when flowControlSettings."
+                           "skipBusinessConfirmation else CREATED) plus multiServiceBookingInfo {id, type (when "
+                           "multiServiceBookingType is given)}, and a multi-service booking (uuid4) holding them in "
+                           "request order. No availability or business checks.",
+    "create_msb.response": "{'multiServiceBooking': {'id', 'bookings': [{'bookingId'}]}}, with 'booking' in each "
+                           "item only when returnFullEntity is true (as declineMultiServiceBooking).",
+    "get_msb.response": "getMultiServiceBooking returns {'multiServiceBooking': {'id', 'bookings': [{'bookingId', "
+                        "'booking'}]}} (always the full bookings; a seeded id with no booking gets only bookingId); "
+                        "'metadata' is never returned. Unknown id → 404 MULTI_SERVICE_BOOKING_NOT_FOUND.",
+    "confirm_msb.info": "confirmBookingsInfo is optional. Each entry must carry bookingId and revision (missing → "
+                        "400 validationError REQUIRED_FIELD, listed twice → 400 validationError, ruleName "
+                        "'unique'); a bookingId not in the multi-service booking → 404 BOOKING_NOT_FOUND; a stale "
+                        "revision → 428 BOOKING_REVISION_MISMATCH. Bookings not listed are confirmed without a "
+                        "revision check (the contract does not require the list, and the derived link from "
+                        "createMultiServiceBooking can only supply the id).",
+    "confirm_msb.check_order": "Order: body/path schema → MULTI_SERVICE_BOOKING_NOT_FOUND → entries (400) → "
+                               "BOOKING_NOT_FOUND → BOOKING_REVISION_MISMATCH → INVALID_BOOKING_STATUS; all or "
+                               "nothing. paymentStatus of an entry and doubleBooked are stored; response as "
+                               "declineMultiServiceBooking.",
+    "cancel_msb.revision": "cancelMultiServiceBooking's request has no revision: none is checked; every booking's "
+                           "revision is incremented. Order: MULTI_SERVICE_BOOKING_NOT_FOUND → INVALID_BOOKING_STATUS "
+                           "(any booking already CANCELED; all or nothing). Response as declineMultiServiceBooking.",
     # --- state -------------------------------------------------------------------------------
     "state.shape": "State is {'bookings': {id: booking}, 'multiServiceBookings': {id: [bookingId, ...]}}; seed() "
                    "accepts that shape (revisions may be ints) and also a list of bookings / of "
                    "{'id','bookings':[{'bookingId'}|id]} objects.",
     "state.atomicity": "One lock serialises every write; a request either applies all its changes or none.",
     "state.revision": "Every successful write sets revision to previous+1 and updatedDate to the clock.",
+}
+
+# Status rules for the operations whose contract has no preconditions (decision "sdk_ops.from_statuses"):
+# op → (from_statuses, to_status); an empty from_statuses means "any status except to_status".
+_UNDECIDED = ["CREATED", "PENDING", "WAITING_LIST"]
+FROM_STATUSES: dict[str, tuple[list[str], str]] = {
+    "confirmBooking": (_UNDECIDED, "CONFIRMED"),
+    "declineBooking": (_UNDECIDED, "DECLINED"),
+    "markBookingAsPending": (["CREATED", "WAITING_LIST"], "PENDING"),
+    "confirmMultiServiceBooking": (_UNDECIDED, "CONFIRMED"),
+    "cancelMultiServiceBooking": ([], "CANCELED"),
 }
