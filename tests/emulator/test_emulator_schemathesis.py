@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 
 from wixcontracts.emulator.core import EMULATED, Emulator
 from wixcontracts.catalog import Catalog
+from .helpers import resolve
 from wixcontracts.emulator.fuzz import G3_STATUSES, KNOWN_CONTRACT_GAPS, checks, load_schema, run_fuzz
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,7 +46,7 @@ def test_known_gaps_are_still_gaps():
     cancel = ops["cancelBooking"]
     assert set(cancel["responses"]) == {"200", "400"} and KNOWN_CONTRACT_GAPS["G2"]
     req = cancel["requestBody"]["content"]["application/json"]["schema"]
-    req = _deref(FULL.raw_schema, req)
+    req = resolve(FULL.raw_schema, req)
     assert "revision" in req["properties"] and "revision" in req.get("required", [])
     # G3: the SDK-only operations document no error status beyond the generic 400, and no error code
     assert set(G3_STATUSES) <= set(EMULATED) and KNOWN_CONTRACT_GAPS["G3"]
@@ -54,16 +55,6 @@ def test_known_gaps_are_still_gaps():
         assert set(ops[name]["responses"]) == {"200", "400"}, name
         op = cat.operation(name)
         assert op["source"] == ["sdk"] and op["errors"] == [] and not op.get("preconditions"), name
-
-
-def _deref(root: dict, node: dict) -> dict:
-    """Follow local ``$ref``s until a schema that is not a reference."""
-    while isinstance(node, dict) and "$ref" in node:
-        target = root
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
 
 
 def test_schema_has_no_warnings():
