@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-HOST = "https://www.wixapis.com"
+from .ir import WIX_API as HOST
 AUTH = {"Authorization": "check-key", "wix-site-id": "00000000-0000-4000-8000-000000000001"}
 
 

@@ -10,6 +10,7 @@ no emitter ever writes it out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -36,6 +37,15 @@ class Source:
         if self.offset is not None:
             return f"{url}#offset={self.offset}"
         return url
+
+
+WIX_API = "https://www.wixapis.com"  # the REST API's host, as every contract URL is written
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+
+
+def path_params(url_template: str | None) -> list[str]:
+    """Path parameter names of a URL template, in order: ``/bookings/{bookingId}/cancel`` -> ``["bookingId"]``."""
+    return _PATH_PARAM.findall(url_template or "")
 
 
 def page_link(url: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 
-from .ir import ApiModel, Field, TypeDef, iter_fields
+from .ir import ApiModel, Field, TypeDef, iter_fields, path_params
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -137,9 +137,7 @@ def docs_vs_sdk(docs: ApiModel, sdk: ApiModel) -> list[LintFinding]:
         if s is None or dr is None or dr.source.origin != "docs":
             continue
         sr = s.surfaces["rest"]
-        import re
-
-        pp = set(re.findall(r"\{(\w+)\}", sr.url or ""))
+        pp = set(path_params(sr.url))
         sparams = [f for f in sr.params if f.name not in pp]
         out += _compare("docs-vs-sdk", name, "request", _expand(dr.params, docs.types), _expand(sparams, sdk.types),
                         docs.types, sdk.types, "docs", "SDK typings", "warning", True)
@@ -155,9 +153,7 @@ def rest_vs_sdk_section(docs: ApiModel) -> list[LintFinding]:
         rest, sdk = op.surfaces.get("rest"), op.surfaces.get("sdk")
         if rest is None or sdk is None or rest.source.origin != "docs" or not sdk.params:
             continue
-        import re
-
-        pp = set(re.findall(r"\{(\w+)\}", rest.url or ""))
+        pp = set(path_params(rest.url))
         flat: list = []
         for p in sdk.params:  # positional params + the fields of `options`
             if p.name in pp:

@@ -17,12 +17,8 @@ documents are kept with ``origins == {"sdk"}``.
 from __future__ import annotations
 
 import copy
-import re
 
-from .ir import ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, iter_fields
-
-HOST = "https://www.wixapis.com"
-
+from .ir import WIX_API, ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, iter_fields, path_params
 
 def _norm(name: str) -> str:
     return name[1:] if name.startswith("_") else name
@@ -35,10 +31,6 @@ def _index(members: list, prefix: str = "") -> dict[str, Field]:
         out[p] = f
         out.update(_index(f.members, p))
     return out
-
-
-def _path_params(url: str | None) -> list[str]:
-    return re.findall(r"\{(\w+)\}", url or "")
 
 
 def _int64(members: list, names: set[str]) -> None:
@@ -75,8 +67,8 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
         srest = copy.deepcopy(s.surfaces["rest"])
         _int64(srest.params, int64)
         _int64(srest.response, int64)
-        url = srest.url if (srest.url or "").startswith("http") else HOST + (srest.url or "")
-        body = [f for f in srest.params if f.name not in _path_params(url)]
+        url = srest.url if (srest.url or "").startswith("http") else WIX_API + (srest.url or "")
+        body = [f for f in srest.params if f.name not in path_params(url)]
         if d is None:
             op = copy.copy(s)
             rest = Surface("rest", srest.source, http_method=srest.http_method, url=url, params=body,

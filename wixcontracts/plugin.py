@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-BASE_URL = "https://www.wixapis.com"
+from .ir import WIX_API as BASE_URL  # noqa: E402
 _COV_KEY = "wixcontracts_cov"
 
 

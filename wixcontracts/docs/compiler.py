@@ -7,13 +7,12 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..ir import (ApiModel, Diagnostic, EnumValue, ErrorDoc, Field, OneOf, Operation, Precondition,
+from ..ir import (WIX_API, ApiModel, Diagnostic, EnumValue, ErrorDoc, Field, OneOf, Operation, Precondition,
                   Source, Surface, TypeDef, TypeRef, iter_fields)
 from .entries import FieldEntry, SchemaBlock, parse_block
 from .page import PageError, RawPage, read_page
 from .structure import Node, Registry, Resolver, norm
 
-HOST = "https://www.wixapis.com"
 CANONICAL_PREFIX = "/_api/bookings-service"
 ALIAS_PREFIX = "/bookings"
 
@@ -232,9 +231,6 @@ def _find(members: list, path: list[str]) -> Field | None:
     return f
 
 
-_PATH_PARAM = re.compile(r"\{(\w+)\}")
-
-
 def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree], ctx: _Ctx) -> Operation:
     title = raw.title or _title_from_velo(raw)
     op = Operation(name="", title=title, page_url=raw.url, source=raw.src(raw.title_line), package=raw.package,
@@ -284,13 +280,13 @@ def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree],
     op.preconditions = _preconditions(" ".join(d for d in descriptions if d), op.source)
     rest = op.surfaces.get("rest")
     if rest and rest.url:
-        path = rest.url.replace(HOST, "")
+        path = rest.url.replace(WIX_API, "")
         if path.startswith(CANONICAL_PREFIX + "/"):
             op.path_aliases = [ALIAS_PREFIX + path[len(CANONICAL_PREFIX):]]
         for ex in rest.examples:
             if ex.url:
-                ep = ex.url.replace(HOST, "").split("?")[0]
-                if not ep.startswith(CANONICAL_PREFIX) and not any(_PATH_PARAM.sub("x", a) == ep for a in op.path_aliases):
+                ep = ex.url.replace(WIX_API, "").split("?")[0]
+                if not ep.startswith(CANONICAL_PREFIX) and not any(re.sub(r"\{\w+\}", "x", a) == ep for a in op.path_aliases):
                     ctx.diags.append(Diagnostic("info", "example.alias-path", f"example calls {ep}", ex.source.ref()))
     return op
 
@@ -402,11 +398,11 @@ def _velo_options(model: ApiModel, raws, reg: Registry, ctx: _Ctx) -> None:
             rest.params = rest.params[0].members if rest.params else []
             op.surfaces = {"rest": rest, "sdk": sdk}
             op.incomplete_reasons.append("REST method and URL are not on the page: taken from contracts/hints.json")
-            path = (h.get("url") or "").replace(HOST, "")
+            path = (h.get("url") or "").replace(WIX_API, "")
             if path.startswith(CANONICAL_PREFIX + "/"):
                 op.path_aliases = [ALIAS_PREFIX + path[len(CANONICAL_PREFIX):]]
-        for d in raw.velo_description and [desc] or []:
-            op.preconditions = _preconditions(d, src)
+        if desc:
+            op.preconditions = _preconditions(desc, src)
 
 
 def _velo_type(part: str, dotted: str, desc: str, reg: Registry, last: bool) -> TypeRef:

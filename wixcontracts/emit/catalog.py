@@ -6,10 +6,9 @@ import hashlib
 import re
 import uuid
 
-from ..ir import ApiModel, Operation, page_link
+from ..ir import WIX_API, ApiModel, Operation, page_link
 from .jsonschema import path_params
 
-HOST = "https://www.wixapis.com"
 MAX_TEXT_WORDS = 5
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
@@ -44,7 +43,7 @@ def operation_entry(op: Operation) -> dict:
         "name": op.name,
         "title": op.title,
         "method": rest.http_method if rest else None,
-        "path": rest.url.replace(HOST, "") if rest and rest.url else None,
+        "path": rest.url.replace(WIX_API, "") if rest and rest.url else None,
         "path_aliases": op.path_aliases,
         "path_params": path_params(op),
         "surfaces": sorted(op.surfaces),
@@ -74,7 +73,7 @@ def operation_entry(op: Operation) -> dict:
             item = {"surface": kind, "kind": ex.kind, "title": _short(ex.title), "source": ex.source.ref()}
             if ex.kind == "curl":
                 item["method"] = ex.method
-                item["path"] = ex.url.replace(HOST, "") if ex.url else None
+                item["path"] = ex.url.replace(WIX_API, "") if ex.url else None
                 if ex.body is not None:
                     item["body"] = scrub_text(ex.body)
                 if ex.body_error:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from itertools import combinations
 
 from ..ir import ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, iter_fields
+from ..ir import path_params as url_path_params
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # "$" also matches before a trailing newline in Python's re; this anchor does not,
@@ -216,10 +217,8 @@ def _string_constraints(c: dict) -> dict:
 # ------------------------------------------------------------------ per operation
 
 def path_params(op: Operation) -> list[str]:
-    import re
-
     rest = op.surfaces.get("rest")
-    return re.findall(r"\{(\w+)\}", rest.url or "") if rest else []
+    return url_path_params(rest.url) if rest else []
 
 
 def request_schema(model: ApiModel, op: Operation, surface: str) -> dict:

@@ -6,7 +6,7 @@ request-side variants get an ``Input`` suffix (``BookingInput``)."""
 
 from __future__ import annotations
 
-from ..ir import ApiModel, Operation, iter_fields, page_link
+from ..ir import WIX_API, ApiModel, Operation, iter_fields, page_link
 from .jsonschema import Emitter, error_envelope, errors_by_status, path_params
 
 COMPONENTS = "#/components/schemas/"
@@ -63,7 +63,7 @@ def build_openapi(model: ApiModel, version: str) -> dict:
         rest = op.surfaces.get("rest")
         if rest is None or not rest.url or not rest.http_method:
             continue
-        path = rest.url.replace("https://www.wixapis.com", "")
+        path = rest.url.replace(WIX_API, "")
         req_em = Emitter(model.types, "request", open_objects=not op.complete)
         req_em.ref_prefix = COMPONENTS
         req_em.ref_suffix = "Input" if op.complete else "Open"
@@ -118,7 +118,7 @@ def build_openapi(model: ApiModel, version: str) -> dict:
         "openapi": "3.1.0",
         "info": {"title": "Wix Bookings Writer V2 (compiled from the Wix docs)", "version": version,
                  "x-wix-docs": [page_link(u) for u in model.sources.get("docs", [])]},
-        "servers": [{"url": "https://www.wixapis.com"}],
+        "servers": [{"url": WIX_API}],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(components.items())),

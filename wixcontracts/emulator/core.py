@@ -313,9 +313,7 @@ class Emulator:
         pre = self._precondition(op)
         infos = body.get("declineBookingsInfo") or []
         with self.lock:
-            if msb_id not in self.msbs:
-                raise self._err(op, "MULTI_SERVICE_BOOKING_NOT_FOUND", f"multi-service booking {msb_id} not found", 404)
-            member_ids = self.msbs[msb_id]
+            member_ids = self._require_msb(op, msb_id)
             seen: list[str] = []
             for i, info in enumerate(infos):
                 if "bookingId" not in info:
@@ -428,10 +426,14 @@ class Emulator:
             out.append(item)
         return {"multiServiceBooking": {"id": msb_id, "bookings": out}}
 
-    def _msb_members(self, op: str, msb_id: str) -> list[dict]:
+    def _require_msb(self, op: str, msb_id: str) -> list[str]:
+        """The booking ids of a multi-service booking, or its documented 404."""
         if msb_id not in self.msbs:
             raise self._err(op, "MULTI_SERVICE_BOOKING_NOT_FOUND", f"multi-service booking {msb_id} not found", 404)
-        for bid in self.msbs[msb_id]:
+        return self.msbs[msb_id]
+
+    def _msb_members(self, op: str, msb_id: str) -> list[dict]:
+        for bid in self._require_msb(op, msb_id):
             if bid not in self.bookings:
                 raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} of multi-service booking {msb_id} not "
                                 "found", 404, bookingId=bid)
@@ -465,9 +467,7 @@ class Emulator:
     def _get_msb(self, params: dict, body: dict) -> dict:
         msb_id = params["multiServiceBookingId"]
         with self.lock:
-            if msb_id not in self.msbs:
-                raise self._err("getMultiServiceBooking", "MULTI_SERVICE_BOOKING_NOT_FOUND",
-                                f"multi-service booking {msb_id} not found", 404)
+            self._require_msb("getMultiServiceBooking", msb_id)
             return self._msb_out(msb_id, True)
 
     def _confirm_msb(self, params: dict, body: dict) -> dict:

@@ -24,7 +24,7 @@ def run(
 
     from ..catalog import Catalog
     from ..validate import Contracts
-    from .client import WixClient
+    from .client import DEFAULT_BASE_URL, WixClient
     from .recorder import Recorder
     from .runner import Runner, write_summary
     from .safety import LiveConfig, Refused, check
@@ -58,7 +58,7 @@ def run(
                    contract_version=str(catalog.data.get("version", "")))
     from rich.progress import Progress
 
-    with WixClient(creds, base_url=cfg.base_url or "https://www.wixapis.com", catalog=catalog) as client, \
+    with WixClient(creds, base_url=cfg.base_url or DEFAULT_BASE_URL, catalog=catalog) as client, \
             Progress(console=con, transient=True) as prog:
         task = prog.add_task("live run", total=None)
         runner = Runner(client, contracts, rec, create_body=body,

@@ -26,7 +26,7 @@ import httpx
 from .ratelimit import TokenBucket
 
 log = logging.getLogger("wixcontracts.live")
-DEFAULT_BASE_URL = "https://www.wixapis.com"
+from ..ir import WIX_API as DEFAULT_BASE_URL  # noqa: E402
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
-WIX_HOST = "www.wixapis.com"
+from ..ir import WIX_API  # noqa: E402
+
+WIX_HOST = urlsplit(WIX_API).netloc
 
 
 def template_regex(template: str) -> re.Pattern:

@@ -15,14 +15,19 @@ class InputError(Exception):
     """Unreadable input: one line naming the file and the problem."""
 
 
+def decode(data: bytes, name: str, what: str) -> str:
+    """Bytes -> text, or a one-line error: binary data (a NUL early on) or not UTF-8."""
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name}: binary data, not {what}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{name}: not UTF-8 text (byte {e.start})") from None
+
+
 def parse(text: str | bytes, name: str, *, want_object: bool = True) -> Any:
     if isinstance(text, bytes):
-        if b"\x00" in text[:8192]:
-            raise InputError(f"{name}: binary data, not JSON")
-        try:
-            text = text.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise InputError(f"{name}: not UTF-8 text (byte {e.start})") from None
+        text = decode(text, name, "JSON")
     if not text.strip():
         raise InputError(f"{name}: empty input, expected a JSON object")
     try:
@@ -81,13 +86,7 @@ def items(path: str | Path) -> Iterator[tuple[str, Any]]:
                 yield str(q), e
         return
     if p.suffix == ".jsonl":
-        data = read_bytes(p)
-        if b"\x00" in data[:8192]:
-            raise InputError(f"{p}: binary data, not JSON lines")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise InputError(f"{p}: not UTF-8 text (byte {e.start})") from None
+        text = decode(read_bytes(p), str(p), "JSON lines")
         n = 0
         for i, line in enumerate(text.splitlines(), 1):
             if not line.strip():
