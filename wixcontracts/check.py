@@ -61,11 +61,11 @@ def step_examples() -> Step:
         for ex in op["examples"]:
             if ex.get("kind") != "curl" or "body" not in ex:
                 continue
-            res = contracts.validate_request(op["name"], ex["body"])
+            res = contracts.validate_request(op["id"], ex["body"])
             path = ex.get("path") or op["path"]
             status, _, body = emu.handle(ex.get("method") or op["method"], path, dict(AUTH),
                                          json.dumps(ex["body"]).encode())
-            rows.append({"operation": op["name"], "example": ex["title"],
+            rows.append({"operation": op["id"], "example": ex["title"],
                          "errors": sorted({f"{f.rule} {f.pointer}" for f in res.errors}),
                          "warnings": sorted({f"{f.rule} {f.pointer}" for f in res.warnings}),
                          "emulator_status": status})
@@ -102,7 +102,7 @@ def step_lifecycle() -> Step:
     emu.seed({"bookings": emu.snapshot()["bookings"], "multiServiceBookings": {msb: ids}})
     decline = {"declineBookingsInfo": [{"bookingId": i, "revision": "1"} for i in ids], "returnFullEntity": True}
     call("POST", f"/_api/bookings-service/v2/multi_service_bookings/{msb}/decline", decline)
-    call("POST", f"/bookings/v2/multi_service_bookings/{msb}/decline", decline)  # alias; already declined
+    call("POST", f"/bookings/multiServiceBookings/v2/multi_service_bookings/{msb}/decline", decline)  # alias; already declined
     s, r = call("POST", "/_api/bookings-service/v2/bookings", booking)
     if s == 200:
         call("POST", f"/_api/bookings-service/v2/bookings/{r['booking']['id']}/cancel", {"revision": "1"})

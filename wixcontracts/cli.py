@@ -58,34 +58,35 @@ def build(
     sdk: str = typer.Option(None, help="SDK package: name@version, a .tgz or a folder (default: contracts/sdk-pin.json)"),
 ) -> None:
     """Compile docs pages (and the SDK typings) into schemas/ and contracts/."""
-    from .build import ROOT, SourceError, build as do_build, default_docs_dir, summary, write
+    from .build import ROOT, SourceError, UnsafePath, build as do_build, default_docs_dir, summary, write
 
     docs = docs or default_docs_dir()
-    if not docs.is_dir():
-        _fail(f"docs folder not found: {docs}")
     chosen = tuple(x.strip() for x in sources.split(",") if x.strip())
-    if not chosen or "docs" not in chosen or set(chosen) - {"docs", "sdk"}:
-        _fail("--sources takes docs or docs,sdk")
+    if not chosen or set(chosen) - {"docs", "sdk"}:
+        _fail("--sources takes docs, sdk or docs,sdk")
+    if "docs" in chosen and not docs.is_dir():
+        _fail(f"docs folder not found: {docs} (use --sources sdk to build from the SDK typings alone)")
     out = out or ROOT
     try:
         res = do_build(docs, out, hints, chosen, sdk)
-    except SourceError as e:
-        _fail(f"{e} (use --sources docs to build from the pages alone)")
-    changed = write(res, out)
+        changed = write(res, out)
+    except (SourceError, UnsafePath) as e:
+        _fail(f"{e} (use --sources docs to build from the pages alone)" if isinstance(e, SourceError) else str(e))
     con = _console()
-    s = summary(res.model)
-    con.print(f"[bold]{s['operations']}[/] operations, [bold]{s['types']}[/] named types, "
+    s = summary(res.api)
+    con.print(f"[bold]{s['services']}[/] service{'' if s['services'] == 1 else 's'}, [bold]{s['operations']}[/] operations, "
+              f"[bold]{s['types']}[/] named types, "
               f"{len(res.files)} files ({len(changed)} changed) → {out}")
     con.print(f"structure: {s['structure_decisions']} decisions with several candidates, resolved by "
               + ", ".join(f"{k} {v}" for k, v in s["resolved_by"].items())
               + f"; [{'red' if s['unresolved'] else 'green'}]{s['unresolved']} unresolved[/]")
-    hints = [d for d in res.model.diagnostics if d.code.startswith("hints.")]
+    hints = [d for d in res.diagnostics if d.code.startswith("hints.")]
     if hints:
         by = {}
         for d in hints:
             by[d.code.split(".", 1)[1]] = by.get(d.code.split(".", 1)[1], 0) + 1
         con.print("hints: " + ", ".join(f"{v} {k}" for k, v in sorted(by.items())))
-    for d in res.model.diagnostics:
+    for d in res.diagnostics:
         if d.severity != "info":
             colour = "red" if d.severity == "error" else "yellow"
             con.print(f"  [{colour}]{d.severity}[/] {d.code}: {d.message}  [dim]{d.where}[/]")
@@ -96,21 +97,39 @@ def build(
         raise typer.Exit(1)
 
 
+OPS_COLUMNS = ("id", "method", "path", "surfaces", "complete", "source", "page")
+
+
+def ops_rows(cat, service: str | None = None) -> list[dict]:
+    """One row per operation (``ops --json``): id, service, name, method, canonical path, aliases, rpc,
+    surfaces, completeness, source, docs page."""
+    ops = cat.of_service(service) if service else list(cat.operations.values())
+    return [{"id": o["id"], "service": o["service"], "name": o["name"], "method": o["method"], "path": o["path"],
+             "aliases": o["aliases"], "rpc": o["rpc"], "surfaces": o["surfaces"], "complete": o["complete"],
+             "source": o["source"], "page": o["page"]} for o in ops]
+
+
 @app.command()
-def ops(as_json: bool = typer.Option(False, "--json", help="machine-readable output")) -> None:
-    """List operations: method, path, surfaces, completeness, source page."""
+def ops(as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
+        service: Optional[str] = typer.Option(None, "--service", help="only this service (e.g. bookings, services)")) -> None:
+    """List operations: id (service.operation), method, path, surfaces, completeness, source page."""
+    from .catalog import UnknownService
+
     cat = _catalog()
+    try:
+        rows = ops_rows(cat, service)
+    except UnknownService as e:
+        _fail(str(e))
     if as_json:
-        print(json.dumps([{k: o[k] for k in ("name", "method", "path", "surfaces", "complete", "source", "page")}
-                          for o in cat.operations.values()], indent=2))
+        print(json.dumps(rows, indent=2))
         return
     from rich.table import Table
 
     t = Table(show_lines=False)
-    for c in ("operation", "method", "path", "surfaces", "complete", "source", "page"):
+    for c in OPS_COLUMNS:
         t.add_column(c, overflow="fold")
-    for o in cat.operations.values():
-        t.add_row(o["name"], o["method"] or "", o["path"] or "", ",".join(o["surfaces"]),
+    for o in rows:
+        t.add_row(o["id"], o["method"] or "", o["path"] or "", ",".join(o["surfaces"]),
                   "yes" if o["complete"] else "[yellow]no[/]", ",".join(o["source"]), o["page"])
     _console().print(t)
 
@@ -131,7 +150,7 @@ def schema(
     cat = _catalog()
     o = _op(cat, op)
     try:
-        s = cat.schema(o["name"], kinds[0], surface.value)
+        s = cat.schema(o["id"], kinds[0], surface.value)
     except KeyError as e:
         _fail(str(e.args[0]))
     sys.stdout.write(json.dumps(s, indent=2, ensure_ascii=False) + "\n")
@@ -144,30 +163,38 @@ def explain(op: str = typer.Argument(...), surface: Surface = typer.Option(Surfa
 
     cat = _catalog()
     o = _op(cat, op)
-    _console().print(explain_tree(cat, o["name"], surface.value))
+    _console().print(explain_tree(cat, o["id"], surface.value))
 
 
 @app.command()
 def fuzz(
     url: str = typer.Option(..., help="base URL of the target, e.g. http://127.0.0.1:8787 (wixcontracts serve)"),
-    operations: Optional[list[str]] = typer.Option(None, "--operations", help="operation names (repeat); default all"),
+    operations: Optional[list[str]] = typer.Option(None, "--operations", help="operation ids or names (repeat); default all"),
+    service: Optional[list[str]] = typer.Option(None, "--service", help="only the operations of this service (repeat)"),
     allow_writes: bool = typer.Option(False, "--allow-writes", help="also fuzz operations that write (default: read-only, GET)"),
     i_own_this_site: bool = typer.Option(False, "--i-own-this-site", help="allow a target outside the loopback range"),
     examples: int = typer.Option(25, help="examples per operation and mode"),
     junit_path: Path = typer.Option(Path("reports/fuzz-junit.xml"), "--junit", help="JUnit report path"),
 ) -> None:
-    """schemathesis against a running target (a sandbox site, or `wixcontracts serve`)."""
-    from .catalog import UnknownOperation
-    from .fuzz_target import TargetRefused, auth_headers, check_target, junit, target_schema
+    """schemathesis against a running target (a sandbox site, or `wixcontracts serve`), per service or all."""
+    from .catalog import UnknownOperation, UnknownService
+    from .fuzz_target import NothingToFuzz, TargetRefused, auth_headers, check_target, chosen_operations, junit, target_schemas
 
     try:
         check_target(url, i_own_this_site)
-        schema, names = target_schema(operations, read_only=not allow_writes)
-    except (TargetRefused, UnknownOperation) as e:
+        ops = chosen_operations(operations, service, read_only=not allow_writes)
+    except (TargetRefused, UnknownOperation, UnknownService, NothingToFuzz) as e:
         _fail(str(e))
     from .emulator.fuzz import run_fuzz
 
-    report = run_fuzz(examples, schema=schema, base_url=url.rstrip("/"), headers=auth_headers())
+    report: dict = {"operations": 0, "cases": 0, "failures": []}
+    names: list[str] = []
+    for _slug, schema, ids in target_schemas(ops):
+        part = run_fuzz(examples, schema=schema, base_url=url.rstrip("/"), headers=auth_headers())
+        for k in ("operations", "cases"):
+            report[k] += part[k]
+        report["failures"] += part["failures"]
+        names += ids
     junit(report, names, junit_path)
     con = _console()
     con.print(f"{len(names)} operations, {report['cases']} cases, [{'red' if report['failures'] else 'green'}]"
@@ -200,20 +227,21 @@ def lint_docs(
 ) -> None:
     """Docs consistency report: docs vs SDK typings, examples vs contract, REST vs SDK section."""
     from . import lint
-    from .build import ROOT, SourceError, compile_docs, default_docs_dir, load_sdk
+    from .build import ROOT, SourceError, compile_docs, default_docs_dir, load_hints, load_sdk
     from .validate import Contracts
 
     docs = docs or default_docs_dir()
     if not docs.is_dir():
         _fail(f"docs folder not found: {docs}")
-    model, _ = compile_docs(docs, ROOT / "contracts" / "hints.json")
-    sdk_model = None
+    hints_path = ROOT / "contracts" / "hints.json"
+    model, _ = compile_docs(docs, hints_path)
+    services = None
     if not no_sdk:
         try:
-            sdk_model = load_sdk(sdk)
+            services = load_sdk(sdk)
         except SourceError as e:
             _fail(f"{e} (use --no-sdk to lint without it)")
-    findings = lint.run(model, sdk_model, Contracts.load())
+    findings = lint.run_api(model, load_hints(hints_path), services, Contracts.load())
     text = lint.to_json(findings) if fmt is LintFormat.json else lint.to_markdown(findings)
     if out:
         out.write_text(text, encoding="utf-8")

@@ -66,9 +66,9 @@ def explain_tree(catalog: Catalog, op: str, surface: str = "rest") -> Tree:
         t = tree.add("path parameters")
         for p in o["path_params"]:
             t.add(f"[bold]{p}[/] [cyan]string[/] [red]required[/]")
-    req = catalog.schema(o["name"], "request", surface)
+    req = catalog.schema(o["id"], "request", surface)
     _add(tree.add(f"request ({surface})"), req, req.get("$defs", {}))
-    resp = catalog.schema(o["name"], "response", surface)
+    resp = catalog.schema(o["id"], "response", surface)
     _add(tree.add("response 200"), resp, resp.get("$defs", {}))
     if o["errors"]:
         t = tree.add("errors")

@@ -48,21 +48,43 @@ def auth_headers(env=os.environ) -> dict[str, str]:
     return h
 
 
-def target_schema(operations: list[str] | None, read_only: bool):
-    import schemathesis
+class NothingToFuzz(ValueError):
+    pass
 
-    from .catalog import Catalog, UnknownOperation
+
+def chosen_operations(operations: list[str] | None, services: list[str] | None, read_only: bool) -> list[dict]:
+    """The catalog entries to fuzz: the named operations (ids or unique names), else every operation
+    of the named services, else every operation; only GETs when ``read_only``."""
+    from .catalog import Catalog
 
     cat = Catalog()
-    names = operations or [o["name"] for o in cat.operations.values()]
-    for n in names:
-        cat.operation(n)  # raises UnknownOperation with a did-you-mean
+    if operations:
+        ops = [cat.operation(n) for n in operations]  # raises UnknownOperation with a did-you-mean
+    elif services:
+        ops = [o for s in services for o in cat.of_service(s)]  # raises UnknownService
+    else:
+        ops = list(cat.operations.values())
     if read_only:
-        names = [n for n in names if (cat.operation(n)["method"] or "").upper() == "GET"]
-    if not names:
-        raise UnknownOperation("(none left: every chosen operation writes; use --allow-writes)", [])
-    spec = cat.root / "contracts" / "bookings-writer-v2.openapi.json"
-    return schemathesis.openapi.from_path(str(spec)).include(operation_id=names), names
+        ops = [o for o in ops if (o["method"] or "").upper() == "GET"]
+    if not ops:
+        raise NothingToFuzz("no operation left to fuzz: every chosen operation writes; use --allow-writes")
+    return ops
+
+
+def target_schemas(ops: list[dict]):
+    """One schemathesis schema per service of ``ops``: [(service, schema, ids)]."""
+    import schemathesis
+
+    from .catalog import Catalog
+
+    cat = Catalog()
+    out = []
+    for slug in sorted({o["service"] for o in ops}):
+        mine = [o for o in ops if o["service"] == slug]
+        schema = schemathesis.openapi.from_path(str(cat.openapi_path(slug))).include(
+            operation_id=[o["name"] for o in mine])
+        out.append((slug, schema, [o["id"] for o in mine]))
+    return out
 
 
 def junit(report: dict, names: list[str], path: Path) -> None:

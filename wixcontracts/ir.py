@@ -40,12 +40,19 @@ class Source:
 
 
 WIX_API = "https://www.wixapis.com"  # the REST API's host, as every contract URL is written
-_PATH_PARAM = re.compile(r"\{(\w+)\}")
+# a path parameter names a field of the request message, possibly nested: {bookingId}, {service.id}
+_PATH_PARAM = re.compile(r"\{(\w+(?:\.\w+)*)\}")
 
 
 def path_params(url_template: str | None) -> list[str]:
-    """Path parameter names of a URL template, in order: ``/bookings/{bookingId}/cancel`` -> ``["bookingId"]``."""
+    """Path parameter names of a URL template, in order: ``/bookings/{bookingId}/cancel`` -> ``["bookingId"]``;
+    a nested field keeps its dotted name: ``/services/{service.id}`` -> ``["service.id"]``."""
     return _PATH_PARAM.findall(url_template or "")
+
+
+def op_id(service: str, name: str) -> str:
+    """An operation's id: ``service.operation`` (``bookings.createBooking``)."""
+    return f"{service}.{name}" if service else name
 
 
 def page_link(url: str) -> str:
@@ -207,6 +214,12 @@ class Operation:
     origins: set[str] = field(default_factory=lambda: {"docs"})
     path_aliases: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    service: str = ""  # the owning service's slug (``bookings``, ``services`` ...)
+    rpc: str = ""  # the method's fully qualified RPC name from the SDK meta
+
+    @property
+    def id(self) -> str:
+        return op_id(self.service, self.name)
 
     @property
     def default_surface(self) -> Surface | None:
@@ -240,3 +253,51 @@ class ApiModel:
     decisions: list[dict] = field(default_factory=list)  # structure decisions (ambiguity report)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sources: dict = field(default_factory=dict)  # {"docs": [...urls], "sdk": {...pin}}
+
+
+ServiceKind = Literal["rest", "service-plugin"]
+SDK_PREFIX = "@wix/auto_sdk_bookings_"
+
+
+def service_slug(package: str) -> str:
+    """A service's slug is its SDK package's suffix: ``@wix/auto_sdk_bookings_staff-members`` -> ``staff-members``."""
+    return package[len(SDK_PREFIX):] if package.startswith(SDK_PREFIX) else package.rsplit("/", 1)[-1]
+
+
+@dataclass
+class Service:
+    """A Wix Bookings service: owns its operations and types (``model``).  ``kind`` is ``rest`` for a
+    package with REST operations, ``service-plugin`` for one whose methods Wix calls on an app."""
+
+    slug: str
+    package: str = ""
+    version: str = ""
+    integrity: str | None = None
+    kind: ServiceKind = "rest"
+    model: ApiModel = field(default_factory=ApiModel)
+    docs: list[str] = field(default_factory=list)  # docs page URLs compiled into this service
+
+
+@dataclass
+class Api:
+    """The whole Bookings API: every service, plus what the build reports about all of them."""
+
+    services: dict[str, Service] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)
+    sources: dict = field(default_factory=dict)
+
+    @classmethod
+    def single(cls, model: ApiModel, slug: str = "bookings") -> "Api":
+        """A whole-API view of one service's model (its operations get ``slug`` when they have none)."""
+        for op in model.operations.values():
+            op.service = op.service or slug
+        return cls(services={slug: Service(slug, model=model)}, diagnostics=list(model.diagnostics),
+                   decisions=list(model.decisions), sources=dict(model.sources))
+
+    def operations(self):
+        """(service, operation) for every operation, services and operations in name order."""
+        for slug in sorted(self.services):
+            svc = self.services[slug]
+            for name in sorted(svc.model.operations):
+                yield svc, svc.model.operations[name]

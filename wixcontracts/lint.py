@@ -139,10 +139,10 @@ def docs_vs_sdk(docs: ApiModel, sdk: ApiModel) -> list[LintFinding]:
         sr = s.surfaces["rest"]
         pp = set(path_params(sr.url))
         sparams = [f for f in sr.params if f.name not in pp]
-        out += _compare("docs-vs-sdk", name, "request", _expand(dr.params, docs.types), _expand(sparams, sdk.types),
+        out += _compare("docs-vs-sdk", d.id, "request", _expand(dr.params, docs.types), _expand(sparams, sdk.types),
                         docs.types, sdk.types, "docs", "SDK typings", "warning", True)
         if dr.response:
-            out += _compare("docs-vs-sdk", name, "response", _expand(dr.response, docs.types), _expand(sr.response, sdk.types),
+            out += _compare("docs-vs-sdk", d.id, "response", _expand(dr.response, docs.types), _expand(sr.response, sdk.types),
                             docs.types, sdk.types, "docs", "SDK typings", "warning", False)
     return out
 
@@ -163,10 +163,10 @@ def rest_vs_sdk_section(docs: ApiModel) -> list[LintFinding]:
             else:
                 flat.append(p)
         # each section's own trees only: a bare reference hides a body, it does not omit it
-        out += _compare("rest-vs-sdk-section", name, "request", _expand(rest.params, {}),
+        out += _compare("rest-vs-sdk-section", op.id, "request", _expand(rest.params, {}),
                         _expand(flat, {}), docs.types, docs.sdk_types, "REST section", "SDK section", "warning", True)
         if rest.response and sdk.response:
-            out += _compare("rest-vs-sdk-section", name, "response", _expand(rest.response, {}),
+            out += _compare("rest-vs-sdk-section", op.id, "response", _expand(rest.response, {}),
                             _expand(sdk.response, {}), docs.types, docs.sdk_types, "REST section", "SDK section",
                             "warning", False)
     return out
@@ -182,14 +182,26 @@ def examples(docs: ApiModel, contracts) -> list[LintFinding]:
             if ex.kind != "curl":
                 continue
             if ex.body_error:
-                out.append(LintFinding("examples", "error", name, "", ex.body_error, ex.source.ref()))
+                out.append(LintFinding("examples", "error", op.id, "", ex.body_error, ex.source.ref()))
                 continue
             if ex.body is None:
                 continue
-            res = contracts.validate_request(name, ex.body)
+            res = contracts.validate_request(op.id, ex.body)
             for f in res.findings:
-                out.append(LintFinding("examples", f.severity, name, f"request:{f.pointer}",
+                out.append(LintFinding("examples", f.severity, op.id, f"request:{f.pointer}",
                                        f"{f.rule}: {f.message}", ex.source.ref(), f.source or ""))
+    return out
+
+
+def run_api(docs: ApiModel, hints: dict, sdk: dict | None, contracts) -> list[LintFinding]:
+    """Every check, service by service: the pages of a service against that service's SDK package."""
+    from .services import split_docs
+
+    parts, _ = split_docs(docs, hints, sdk or {})
+    out: list[LintFinding] = []
+    for slug, part in sorted(parts.items()):
+        svc = (sdk or {}).get(slug)
+        out += run(part, svc.model if svc is not None and svc.kind == "rest" else None, contracts)
     return out
 
 

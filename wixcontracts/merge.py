@@ -82,21 +82,28 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
         op = copy.copy(d)
         op.surfaces = dict(d.surfaces)
         drest = d.surfaces.get("rest")
+        # the wire: the path the official client sends to is canonical; the page's URL is reported
+        # when the SDK does not map it at all
         rest = Surface("rest", drest.source if drest else srest.source,
-                       http_method=(drest.http_method if drest and drest.http_method else srest.http_method),
-                       url=(drest.url if drest and drest.url and drest.source.origin == "docs" else url),
-                       params=body, response_type=srest.response_type, response=srest.response,
+                       http_method=srest.http_method, url=url, params=body, response_type=srest.response_type, response=srest.response,
                        errors=drest.errors if drest else [], examples=drest.examples if drest else [],
                        required_paths=drest.required_paths if drest else [])
-        if drest and drest.url and rest.url != drest.url:
-            out.diagnostics.append(_diag("merge.url", f"{name}: docs URL {drest.url} differs from the SDK's {url}", op))
+        known = {url, *(WIX_API + a for a in s.path_aliases)}
+        if drest and drest.url and drest.url not in known:
+            out.diagnostics.append(_diag("merge.url", f"{name}: the page gives {drest.url}, which the SDK's URL "
+                                         f"mappings do not reach; the official client sends to {url}", op))
+        if drest and drest.http_method and drest.http_method != srest.http_method:
+            out.diagnostics.append(_diag("merge.method", f"{name}: the page says {drest.http_method}, the SDK "
+                                         f"{srest.http_method}", op))
         if drest is not None:
             rest.required_paths = sorted(set(docs_required(drest.params)) | set(drest.required_paths))
             _provenance(drest.params, rest.params, aliases)
             _provenance(drest.response, rest.response, aliases)
         op.surfaces["rest"] = rest
         op.origins = {"docs", "sdk"}
-        op.path_aliases = sorted(set(op.path_aliases) | set(s.path_aliases))
+        op.path_aliases = list(s.path_aliases)
+        op.rpc = s.rpc
+        op.service = s.service or op.service
         if not op.complete:
             op.notes = [r for r in op.incomplete_reasons if "error" in r] + \
                 ["structure completed from the SDK typings"]
@@ -122,7 +129,8 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
             aliases.setdefault(k, v)
             todo.append((k, v))
     out.sources["type_aliases"] = {k: v for k, v in sorted(aliases.items()) if k != v}
-    out.diagnostics += check_hints(hints, sdk, aliases)
+    if docs.operations:  # the hints are about pages: check them where pages were merged
+        out.diagnostics += check_hints(hints, sdk, aliases)
     out.types = reachable_types(out)
     return out
 

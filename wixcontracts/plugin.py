@@ -146,7 +146,7 @@ def nearest_operations(method: str, url: str, n: int = 3) -> str:
     path = urlsplit(url).path
     cands = []
     for name, op in c.catalog.operations.items():
-        for tpl in [op.get("path"), *(op.get("path_aliases") or [])]:
+        for tpl in [op.get("path"), *(op.get("aliases") or [])]:
             if not tpl:
                 continue
             filled = re.sub(r"\{[^}]+\}", "{}", tpl)
@@ -200,7 +200,8 @@ class Calls(list):
         return self[-1]
 
     def of(self, operation: str) -> list[Call]:
-        return [c for c in self if c.operation == operation]
+        """Calls of ``operation``: its id (``bookings.cancelBooking``) or its bare name."""
+        return [c for c in self if c.operation and (c.operation == operation or c.operation.split(".", 1)[-1] == operation)]
 
     @property
     def called(self) -> bool:
@@ -251,7 +252,7 @@ class WixApi:
             documented = ", ".join(f"{e['code']} ({e['http']})" for e in errors) or "none"
             raise ValueError(f"{code!r} is not a documented error code of {op['name']}; documented: {documented}")
         for _ in range(times):
-            self._injected.setdefault(op["name"], []).append((int(hit["http"]), code, message or code))
+            self._injected.setdefault(op["id"], []).append((int(hit["http"]), code, message or code))
 
     @property
     def policy(self):
@@ -291,6 +292,17 @@ class WixApi:
         self._recorder = Recorder(target, base=base)
         self._policy = self._recorder.policy
 
+    def _fixture_op(self, it) -> str | None:
+        """The operation id of a recorded interaction (older fixtures store the bare name)."""
+        from .catalog import UnknownOperation
+
+        if it.operation:
+            try:
+                return self.contracts.catalog.resolve(it.operation)
+            except UnknownOperation:
+                return None
+        return (self.contracts.route(it.request["method"], it.request["url"]) or (None,))[0]
+
     def _match_fixture(self, op: str, method: str, url: str, body: Any):
         path = urlsplit(url).path
         scrubbed = None
@@ -299,7 +311,7 @@ class WixApi:
             for ii, it in enumerate(fx.interactions):
                 if (fi, ii) in self._used:
                     continue
-                rop = it.operation or (self.contracts.route(it.request["method"], it.request["url"]) or (None,))[0]
+                rop = self._fixture_op(it)
                 if rop != op:
                     continue
                 if first_unused is None:

@@ -45,7 +45,7 @@ class BookingsClient:
                                       notify: bool = True) -> dict:
         body = {"declineBookingsInfo": [{"bookingId": b, "revision": str(r)} for b, r in bookings],
                 "participantNotification": {"notifyParticipants": notify}, "returnFullEntity": True}
-        return self._post(f"/bookings/v2/multi_service_bookings/{msb_id}/decline", body)["multiServiceBooking"]
+        return self._post(f"/bookings/multiServiceBookings/v2/multi_service_bookings/{msb_id}/decline", body)["multiServiceBooking"]
 
     def decline_safely(self, msb_id: str, bookings: list[tuple[str, str | int]]) -> str:
         """Swallows every error (to show the plugin still fails the test on a contract violation)."""

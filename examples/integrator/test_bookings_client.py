@@ -27,7 +27,7 @@ def test_create_then_cancel(wix_api, client):
     assert b["status"] == "CREATED"
     c = client.cancel_booking(b["id"], b["revision"])
     assert c["status"] == "CANCELED"
-    assert [call.operation for call in wix_api.calls] == ["createBooking", "cancelBooking"]
+    assert [call.operation for call in wix_api.calls] == ["bookings.createBooking", "bookings.cancelBooking"]
     assert wix_api.calls.last.response.status_code == 200
 
 

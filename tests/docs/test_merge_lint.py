@@ -10,7 +10,7 @@ import pytest
 from wixcontracts import lint
 from wixcontracts.build import render
 from wixcontracts.docs.compiler import compile_pages
-from wixcontracts.ir import ApiModel, EnumValue, Field, OneOf, Operation, Source, Surface, TypeDef, TypeRef
+from wixcontracts.ir import Api, ApiModel, EnumValue, Field, OneOf, Operation, Source, Surface, TypeDef, TypeRef
 from wixcontracts.merge import merge
 
 from .snippets import LIVE
@@ -82,15 +82,15 @@ def test_merge_takes_structure_from_the_sdk_and_facts_from_the_page(merged):
 
 
 def test_merged_schemas_keep_the_pages_required_ness_and_mark_sources(merged):
-    files = render(merged, "test")
-    req = json.loads(files["schemas/rest/makeWidget.request.json"])
+    files = render(Api.single(merged), "test")
+    req = json.loads(files["schemas/bookings/rest/makeWidget.request.json"])
     assert req["required"] == ["widget"]
     widget = req["properties"]["widget"]  # a request-specific copy: the page requires these
     assert widget["properties"]["frame"]["required"] == ["depth"] if "required" in widget["properties"]["frame"] else \
         req["$defs"]
     groups = [g for g in widget.get("allOf", []) if g.get("x-wix-one-of-required")]
     assert groups and groups[0]["x-wix-one-of"] == ["count", "choice"]
-    types = json.loads(files["schemas/types/Widget.json"])
+    types = json.loads(files["schemas/bookings/types/Widget.json"])
     assert types["properties"]["frame"]["x-wix-source"].startswith("https://dev.wix.com/")
     assert types["properties"]["frame"]["x-wix-also"] == [f"{NPM}#L11"]
     assert types["properties"]["colour"]["maxLength"] == 20
@@ -112,12 +112,12 @@ def test_examples_check_against_the_merged_contract(docs, merged, tmp_path):
     from wixcontracts.build import write, BuildResult
     from wixcontracts.validate import Contracts
 
-    write(BuildResult(merged, render(merged, "test")), tmp_path)
+    write(BuildResult(Api.single(merged), render(Api.single(merged), "test")), tmp_path)
     found = lint.examples(docs, Contracts.load(tmp_path))
     # the example sends revision as a number (fine: int64) and `colour` (in the SDK, so fine now)
     assert not [f for f in found if "revision" in f.path or "colour" in f.path]
     docs_only = tmp_path / "d"
-    write(BuildResult(docs, render(docs, "test")), docs_only)
+    write(BuildResult(Api.single(docs), render(Api.single(docs), "test")), docs_only)
     found = lint.examples(docs, Contracts.load(docs_only))
     assert [f.path for f in found if f.severity == "error"] == ["request:/widget/colour"]
 

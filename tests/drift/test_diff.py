@@ -22,18 +22,19 @@ REQ = {"type": "object", "additionalProperties": False, "properties": {
 
 def root(tmp: Path, name: str, req: dict, resp: dict, errors=None, ops=("createBooking",)) -> Path:
     r = tmp / name
-    (r / "schemas" / "rest").mkdir(parents=True)
+    (r / "schemas" / "bookings" / "rest").mkdir(parents=True)
     (r / "contracts").mkdir()
     cat = []
     for op in ops:
         files = {}
         for kind, s in (("request", req), ("response", resp)):
-            rel = f"schemas/rest/{op}.{kind}.json"
+            rel = f"schemas/bookings/rest/{op}.{kind}.json"
             (r / rel).write_text(json.dumps(s))
             files[kind] = rel
-        cat.append({"name": op, "method": "POST", "path": f"/v2/{op}", "page": "", "errors": errors or [],
-                    "schemas": {"rest": files}})
-    (r / "contracts" / "catalog.json").write_text(json.dumps({"version": "x", "operations": cat, "types": {}}))
+        cat.append({"id": f"bookings.{op}", "service": "bookings", "name": op, "method": "POST", "path": f"/v2/{op}",
+                    "aliases": [], "page": "", "errors": errors or [], "schemas": {"rest": files}})
+    services = [{"slug": "bookings", "kind": "rest", "operations": len(cat), "openapi": None, "types": []}]
+    (r / "contracts" / "catalog.json").write_text(json.dumps({"version": "x", "services": services, "operations": cat}))
     return r
 
 
@@ -132,9 +133,9 @@ def test_operations_and_error_codes(tmp_path):
     found = diff_roots(root(tmp_path, "a", REQ, REQ, ops=("createBooking", "cancelBooking")),
                        root(tmp_path, "b", REQ, REQ, errs, ops=("createBooking", "getBooking")))
     k = {(f.operation, f.kind, f.severity) for f in found}
-    assert ("cancelBooking", "operation-removed", "breaking") in k
-    assert ("getBooking", "operation-added", "informational") in k
-    assert ("createBooking", "error-code-added", "breaking") in k
+    assert ("bookings.cancelBooking", "operation-removed", "breaking") in k
+    assert ("bookings.getBooking", "operation-added", "informational") in k
+    assert ("bookings.createBooking", "error-code-added", "breaking") in k
     assert set(TABLE) >= {f.kind for f in found}
 
 
@@ -151,7 +152,26 @@ def test_git_refs_are_extracted(tmp_path):
     git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "v1")
     new = copy.deepcopy(REQ)
     del new["properties"]["flag"]
-    (repo / "schemas/rest/createBooking.request.json").write_text(json.dumps(new))
+    (repo / "schemas/bookings/rest/createBooking.request.json").write_text(json.dumps(new))
     git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qam", "v2")
     found = diff_specs("HEAD~1", "HEAD", repo)
     assert [(f.side, f.kind, f.pointer) for f in found] == [("request", "field-removed", "/flag")]
+
+
+def test_a_catalog_from_before_the_namespaced_model_diffs_against_today(tmp_path):
+    """``wixcontracts diff`` across the change that namespaced the catalog: the old one-service catalog
+    (bare names, ``path_aliases``, ``schemas/rest/``) reads as service ``bookings``."""
+    old = tmp_path / "old"
+    (old / "schemas" / "rest").mkdir(parents=True)
+    (old / "contracts").mkdir()
+    for kind in ("request", "response"):
+        (old / f"schemas/rest/createBooking.{kind}.json").write_text(json.dumps(REQ))
+    files = {k: f"schemas/rest/createBooking.{k}.json" for k in ("request", "response")}
+    (old / "contracts" / "catalog.json").write_text(json.dumps({"version": "v0", "types": [], "operations": [
+        {"name": "createBooking", "method": "POST", "path": "/v2/createBooking", "path_aliases": [], "page": "",
+         "errors": [], "schemas": {"rest": files}}]}))
+    new = copy.deepcopy(REQ)
+    del new["properties"]["flag"]
+    found = diff_roots(old, root(tmp_path, "b", new, REQ))
+    assert [(f.operation, f.side, f.kind, f.pointer) for f in found] == [
+        ("bookings.createBooking", "request", "field-removed", "/flag")]

@@ -78,17 +78,17 @@ def test_nightly_catches_each_injected_drift_with_the_right_severity(tmp_path, b
     sections, notes = nightly(tmp_path / "cache", tmp_path / "run", committed=baseline, sources=DOCS_ONLY)
     docs, drift = sections[DOCS_SECTION], sections[DRIFT_SECTION]
     # docs diff: removed field, new enum value, classified per side
-    rm = _by(docs, operation="createBooking", kind="field-removed", pointer="/booking/externalUserId")
+    rm = _by(docs, operation="bookings.createBooking", kind="field-removed", pointer="/booking/externalUserId")
     assert {f.side: f.severity for f in rm} == {"request": "breaking", "response": "breaking"}
-    en = _by(docs, operation="createBooking", kind="enum-value-added", pointer="/booking/status")
+    en = _by(docs, operation="bookings.createBooking", kind="enum-value-added", pointer="/booking/status")
     assert {f.side: f.severity for f in en} == {"request": "informational", "response": "breaking"}
     assert all(f.example == '"NO_SHOW"' for f in en)
     # response drift from the emulator
-    expect = {("createBooking", "undocumented-field", "/booking/loyaltyTier"): "informational",
-              ("createBooking", "undocumented-enum-value", "/booking/status"): "breaking",
-              ("createBooking", "type-mismatch", "/booking/revision"): "breaking",
-              ("declineMultiServiceBooking", "undocumented-error-code", "/details/applicationError/code"): "breaking",
-              ("declineMultiServiceBooking", "undocumented-http-status", "/status/409"): "breaking"}
+    expect = {("bookings.createBooking", "undocumented-field", "/booking/loyaltyTier"): "informational",
+              ("bookings.createBooking", "undocumented-enum-value", "/booking/status"): "breaking",
+              ("bookings.createBooking", "type-mismatch", "/booking/revision"): "breaking",
+              ("bookings.declineMultiServiceBooking", "undocumented-error-code", "/details/applicationError/code"): "breaking",
+              ("bookings.declineMultiServiceBooking", "undocumented-http-status", "/status/409"): "breaking"}
     got = {(f.operation, f.kind, f.pointer): f.severity for f in drift}
     for k, sev in expect.items():
         assert got.get(k) == sev, (k, got)

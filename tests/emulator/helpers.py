@@ -40,7 +40,7 @@ def resolve(root: dict, node: dict) -> dict:
 
 
 def schema_at(op: str, kind: str, dotted: str) -> dict:
-    """The (resolved) subschema of ``schemas/rest/<op>.<kind>.json`` for a dotted field path such as
+    """The (resolved) subschema of the committed ``<op>.<kind>`` schema for a dotted field path such as
     ``booking.contactDetails.contactId`` (``[]`` steps into array items)."""
     root = _CAT.schema(op, kind)
     node = resolve(root, root)

@@ -122,7 +122,7 @@ def test_decline_success_and_return_full_entity(client, msb):
 
 def test_decline_without_full_entity(client, msb):
     mid, ids = msb
-    s, out = client.decline(mid, {"declineBookingsInfo": infos(client, ids)}, prefix=ALIAS)
+    s, out = client.decline(mid, {"declineBookingsInfo": infos(client, ids)}, prefix="/bookings/multiServiceBookings/v2")
     assert s == 200 and all(set(x) == {"bookingId"} for x in out["multiServiceBooking"]["bookings"])
 
 

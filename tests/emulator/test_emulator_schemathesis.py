@@ -3,7 +3,6 @@
 Bounded by WIXCONTRACTS_FUZZ_EXAMPLES (default 25) so tests/emulator stays fast; `make fuzz` raises it."""
 
 import os
-from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -13,8 +12,7 @@ from wixcontracts.catalog import Catalog
 from .helpers import resolve
 from wixcontracts.emulator.fuzz import G3_STATUSES, KNOWN_CONTRACT_GAPS, checks, load_schema, run_fuzz
 
-ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT / "contracts" / "bookings-writer-v2.openapi.json"
+SPEC = Catalog().openapi_path("bookings")
 MAX_EXAMPLES = int(os.environ.get("WIXCONTRACTS_FUZZ_EXAMPLES", 25))
 
 FULL = schemathesis.openapi.from_path(str(SPEC))
@@ -27,12 +25,13 @@ CHECKS = checks()
 
 
 def _operations(raw: dict) -> dict:
-    return {o["operationId"]: o for item in raw["paths"].values() for o in item.values()
-            if isinstance(o, dict) and "operationId" in o}
+    """operation id (service.operation) -> OpenAPI operation"""
+    return {o["x-wix-id"]: o for item in raw["paths"].values() for o in item.values()
+            if isinstance(o, dict) and "x-wix-id" in o}
 
 
 def test_filtered_schema_is_exactly_the_emulated_operations():
-    got = sorted(r.ok().definition.raw["operationId"] for r in schema.get_all_operations())
+    got = sorted(r.ok().definition.raw["x-wix-id"] for r in schema.get_all_operations())
     assert got == sorted(EMULATED)
     assert len(_operations(FULL.raw_schema)) > len(EMULATED)  # the contract has more (not emulated: 404)
 
@@ -43,7 +42,7 @@ def test_known_gaps_are_still_gaps():
     # G1: wixAuth everywhere, 401 nowhere
     assert not any("401" in o["responses"] for o in ops.values()) and KNOWN_CONTRACT_GAPS["G1"]
     # G2: cancelBooking is complete (revision in the request) but documents no error status beyond 400
-    cancel = ops["cancelBooking"]
+    cancel = ops["bookings.cancelBooking"]
     assert set(cancel["responses"]) == {"200", "400"} and KNOWN_CONTRACT_GAPS["G2"]
     req = cancel["requestBody"]["content"]["application/json"]["schema"]
     req = resolve(FULL.raw_schema, req)
@@ -83,7 +82,7 @@ def test_engine_conformance_check_fires():
     from wixcontracts.emulator.fuzz import engine_conformance
 
     case = SimpleNamespace(method="POST", operation=SimpleNamespace(
-        method="post", definition=SimpleNamespace(raw={"operationId": "createBooking"})))
+        method="post", definition=SimpleNamespace(raw={"operationId": "createBooking", "x-wix-id": "bookings.createBooking"})))
     bad = SimpleNamespace(status_code=200, json=lambda: {"booking": {"id": "nope", "revision": "x"}})
     with pytest.raises(AssertionError, match="int64.*uuid|uuid.*int64"):
         engine_conformance(None, bad, case)
@@ -99,7 +98,7 @@ def test_g3_is_tolerated_only_for_its_operations_and_statuses():
 
     def case(op):
         return SimpleNamespace(headers={"Authorization": "k"},
-                               operation=SimpleNamespace(definition=SimpleNamespace(raw={"operationId": op})))
+                               operation=SimpleNamespace(definition=SimpleNamespace(raw={"operationId": op, "x-wix-id": f"bookings.{op}"})))
 
     assert tolerated(SimpleNamespace(status_code=428), case("confirmBooking")) == "G3"
     assert tolerated(SimpleNamespace(status_code=404), case("getMultiServiceBooking")) == "G3"

@@ -121,7 +121,7 @@ def test_single_errors(client, op):
     assert s == 400 and out["details"]["validationError"]["fieldViolations"][0]["field"] == "revision"
     assert client.emu.snapshot() == before
     # wrong status: the target status itself, and CANCELED
-    to = FROM_STATUSES[op][1]
+    to = FROM_STATUSES[f"bookings.{op}"][1]
     client.emu.bookings[b["id"]]["status"] = to
     s, out = client.booking_op(op, b["id"], {"revision": "1"})
     assert (s, code(out)) == (428, "INVALID_BOOKING_STATUS")
@@ -133,7 +133,7 @@ def test_single_errors(client, op):
 
 @pytest.mark.parametrize("op", SINGLE)
 def test_single_from_statuses(client, op):
-    allowed, to = FROM_STATUSES[op]
+    allowed, to = FROM_STATUSES[f"bookings.{op}"]
     for st in ("CREATED", "PENDING", "WAITING_LIST", "CONFIRMED", "DECLINED", "CANCELED"):
         b = _new(client)
         client.emu.bookings[b["id"]]["status"] = st
@@ -201,8 +201,8 @@ def test_msb_with_a_missing_booking(client):
 
 def test_errors_stay_within_the_known_gap(client):
     """Every non-200/400 status these tests produce is one G3 tolerates, and its choice is in DECISIONS."""
-    assert set(G3_STATUSES) == {*SINGLE, "createMultiServiceBooking", "getMultiServiceBooking",
-                                "confirmMultiServiceBooking", "cancelMultiServiceBooking"}
+    assert set(G3_STATUSES) == {f"bookings.{n}" for n in (*SINGLE, "createMultiServiceBooking", "getMultiServiceBooking",
+                                                          "confirmMultiServiceBooking", "cancelMultiServiceBooking")}
     for key in ("sdk_ops.errors", "sdk_ops.from_statuses", "confirm_msb.info", "cancel_msb.revision",
                 "create_msb.bookings", "get_msb.response"):
         assert DECISIONS[key]

@@ -51,7 +51,7 @@ def test_fuzz_a_served_emulator_writes_junit(served, tmp_path):
     assert int(re.search(r"(\d+) cases", p.stdout).group(1)) >= 10  # requests really went over the socket
     suite = ET.parse(out).getroot()
     assert suite.get("tests") == "2" and suite.get("failures") == "0"
-    assert {c.get("name") for c in suite.iter("testcase")} == {"createBooking", "cancelBooking"}
+    assert {c.get("name") for c in suite.iter("testcase")} == {"bookings.createBooking", "bookings.cancelBooking"}
 
 
 def test_read_only_by_default(served, tmp_path):

@@ -4,13 +4,12 @@ booking's id and revision; createMultiServiceBooking -> the multi-service operat
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 
 from hypothesis import HealthCheck, settings
 
-from wixcontracts.build import ROOT, OPENAPI_NAME
+from wixcontracts.catalog import Catalog
 from wixcontracts.emulator.core import EMULATED, Emulator
 from wixcontracts.emulator.fuzz import checks, load_schema
 
@@ -18,7 +17,7 @@ EXAMPLES = int(os.environ.get("WIXCONTRACTS_FUZZ_EXAMPLES", 25))
 
 
 def test_links_are_derived_from_the_contract():
-    doc = json.loads((ROOT / "contracts" / OPENAPI_NAME).read_text())
+    doc = Catalog().openapi("bookings")
     create = doc["paths"]["/_api/bookings-service/v2/bookings"]["post"]
     link = create["responses"]["200"]["links"]["cancelBooking"]
     assert link["parameters"] == {"path.bookingId": "$response.body#/booking/id"}

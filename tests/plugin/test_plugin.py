@@ -15,7 +15,7 @@ HEAD = f'''
 import asyncio, httpx, pytest
 H = {{"Authorization": "Bearer t0k", "wix-site-id": "site-1"}}
 MSB, B1, B2 = "{MSB}", "{B1}", "{B2}"
-DECLINE = f"https://www.wixapis.com/bookings/v2/multi_service_bookings/{{MSB}}/decline"
+DECLINE = f"https://www.wixapis.com/bookings/multiServiceBookings/v2/multi_service_bookings/{{MSB}}/decline"
 def seed(api):
     api.emulator.seed({{"bookings": [{{"id": B1}}, {{"id": B2, "status": "PENDING"}}],
                        "multiServiceBookings": {{MSB: [B1, B2]}}}})
@@ -36,7 +36,8 @@ def test_ok(wix_api):
     seed(wix_api)
     r = httpx.post(DECLINE, json=decline_body(), headers=H)
     assert r.status_code == 200, r.text
-    assert wix_api.calls.last.operation == "declineMultiServiceBooking"
+    assert wix_api.calls.last.operation == "bookings.declineMultiServiceBooking"
+    assert wix_api.calls.of("declineMultiServiceBooking") == wix_api.calls.of("bookings.declineMultiServiceBooking") == [wix_api.calls.last]
     op, req, resp = wix_api.calls.last
     assert resp.json()["multiServiceBooking"]["id"] == MSB and len(wix_api.calls) == 1
 """)
@@ -54,7 +55,7 @@ def test_bad(wix_api):
 """)
     r.assert_outcomes(failed=1)
     r.stdout.fnmatch_lines([
-        "*WixContractViolation: Wix contract violation: declineMultiServiceBooking (POST /bookings/v2/*",
+        "*WixContractViolation: Wix contract violation: bookings.declineMultiServiceBooking (POST /bookings/*",
         "*request /declineBookingsInfo/0/revison  rule: undocumented-field*",
         "*expected: ?'bookingId', 'paymentStatus', 'revision'?*",
         "*actual:   1*",
@@ -66,11 +67,11 @@ def test_bad(wix_api):
 def test_no_route_lists_nearest_operations_with_a_diff(pytester):
     r = run(pytester, """
 def test_typo(wix_api):
-    httpx.post(f"https://www.wixapis.com/bookings/v2/multi_service_booking/{MSB}/decline", json={}, headers=H)
+    httpx.post(f"https://www.wixapis.com/_api/bookings-service/v2/multi_service_booking/{MSB}/decline", json={}, headers=H)
 """)
     r.assert_outcomes(failed=1)
-    r.stdout.fnmatch_lines(["*no documented operation for POST /bookings/v2/multi_service_booking/*/decline*",
-                            "*nearest operations:*", "*declineMultiServiceBooking: POST *",
+    r.stdout.fnmatch_lines(["*no documented operation for POST /_api/bookings-service/v2/multi_service_booking/*/decline*",
+                            "*nearest operations:*", "*bookings.declineMultiServiceBooking: POST *",
                             "*path documented segment: multi_service_bookings*",
                             "*path sent       segment: multi_service_booking*"])
 
@@ -117,7 +118,7 @@ def _fixture(path: Path, response_body, status=200):
     from wixcontracts.fixtures.format import FixtureFile, Interaction, save
 
     it = Interaction("declineMultiServiceBooking",
-                     {"method": "POST", "url": f"https://www.wixapis.com/bookings/v2/multi_service_bookings/{MSB}/decline",
+                     {"method": "POST", "url": f"https://www.wixapis.com/bookings/multiServiceBookings/v2/multi_service_bookings/{MSB}/decline",
                       "headers": {"authorization": "<scrubbed>", "wix-site-id": "s"},
                       "body": {"declineBookingsInfo": [{"bookingId": B1, "revision": 1}, {"bookingId": B2, "revision": 1}]}},
                      {"status": status, "headers": {}, "body": response_body}, "live")
@@ -139,7 +140,7 @@ def test_stale(wix_api):
     httpx.post(DECLINE, json=decline_body(), headers=H)
 """)
     r.assert_outcomes(passed=1, failed=1)
-    r.stdout.fnmatch_lines(["*response of declineMultiServiceBooking from fixture *stale.json interactions?0?*stale fixture*",
+    r.stdout.fnmatch_lines(["*response of bookings.declineMultiServiceBooking from fixture *stale.json interactions?0?*stale fixture*",
                             "*response /multiServiceBooking/id  rule: type*"])
 
 
@@ -215,8 +216,8 @@ def test_a(wix_api):
     assert r.ret == 0
     r.stdout.fnmatch_lines(["*Wix contract coverage*", "operations * 1 *", "error codes * 1 *", "total *"])
     cov = json.loads((pytester.path / "cov.json").read_text())
-    assert cov["operations"]["exercised"] == 1 and "declineMultiServiceBooking:REVISION_MISSING" not in cov["codes"]["missing"]
-    assert "declineMultiServiceBooking:/declineBookingsInfo/bookingId" not in cov["fields"]["missing"]
+    assert cov["operations"]["exercised"] == 1 and "bookings.declineMultiServiceBooking:REVISION_MISSING" not in cov["codes"]["missing"]
+    assert "bookings.declineMultiServiceBooking:/declineBookingsInfo/bookingId" not in cov["fields"]["missing"]
     r = pytester.runpytest("-p", "no:cacheprovider", "--wix-cov-fail-under", "99")
     r.assert_outcomes(passed=1)
     assert r.ret == 1

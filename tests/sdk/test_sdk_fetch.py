@@ -105,7 +105,7 @@ def test_spec_without_version_is_refused(tmp_path):
 FAKE_NPM = """#!/bin/sh
 echo "$@" >> "{log}"
 case "$1" in
-  view) echo '"1.2.3"' ;;
+  view) if [ "$3" = "dependencies" ]; then echo '{{"@acme/widgets": "1.2.3", "left-pad": "1.0.0"}}'; else echo '"9.9.9"'; fi ;;
   pack)
     if [ -n "$FAKE_NPM_FAIL" ]; then
       echo 'npm warn something harmless' >&2
@@ -169,12 +169,41 @@ def test_npm_failure_is_summarised_in_one_line(tmp_path, fake_npm, monkeypatch):
     assert str(exc.value) == "npm pack failed (exit 1): E404: Not Found - GET <url> - Not found"
 
 
-def test_pin_latest_writes_the_pin(tmp_path, fake_npm):
+def test_pin_latest_pins_every_package_of_the_umbrella(tmp_path, fake_npm):
     pin_path = tmp_path / "contracts" / "sdk-pin.json"
-    pin = pin_latest(PKG, pin_path, cache_dir=tmp_path / "cache")
-    assert pin == Pin(PKG, "1.2.3", fake_npm["integrity"])
-    assert load_pin(pin_path) == pin
-    assert json.loads(pin_path.read_text()) == {"package": PKG, "version": "1.2.3", "integrity": fake_npm["integrity"]}
+    pins = pin_latest("@acme/umbrella", pin_path, cache_dir=tmp_path / "cache", prefix="@acme/")
+    assert pins.umbrella == "@acme/umbrella@9.9.9"
+    assert pins.packages == (Pin(PKG, "1.2.3", fake_npm["integrity"]),)  # left-pad is not an SDK package
+    assert load_pin(pin_path, PKG) == pins.packages[0]
+    assert json.loads(pin_path.read_text()) == {"umbrella": "@acme/umbrella@9.9.9", "packages": [
+        {"package": PKG, "version": "1.2.3", "integrity": fake_npm["integrity"]}]}
+    calls = fake_npm["log"].read_text().splitlines()
+    assert calls[:2] == ["view @acme/umbrella version --json", "view @acme/umbrella@9.9.9 dependencies --json"]
+    assert calls[2].startswith(f"pack {PKG}@1.2.3 --json --pack-destination ")
+
+
+def test_fetch_all_verifies_each_pin_and_packs_once(tmp_path, fake_npm):
+    pin_path = tmp_path / "sdk-pin.json"
+    fetch.write_pins(fetch.PinSet("@acme/umbrella@9.9.9", (Pin(PKG, "1.2.3", fake_npm["integrity"]),)), pin_path)
+    dirs = fetch.fetch_all(cache_dir=tmp_path / "cache", pin_path=pin_path)
+    assert list(dirs) == [PKG] and (dirs[PKG] / "package.json").is_file()
+    assert fetch.fetch_all(cache_dir=tmp_path / "cache", pin_path=pin_path) == dirs  # cached: npm not called again
+    assert len([c for c in fake_npm["log"].read_text().splitlines() if c.startswith("pack")]) == 1
+    fetch.write_pins(fetch.PinSet("@acme/umbrella@9.9.9", (Pin(PKG, "1.2.3", "sha512-bm90IHRoZSBzYW1l"),)), pin_path)
+    with pytest.raises(SdkFetchError, match="integrity mismatch with the pin"):
+        fetch.fetch_all(cache_dir=tmp_path / "other-cache", pin_path=pin_path)
+
+
+def test_malformed_pin_files_are_one_line_errors(tmp_path):
+    p = tmp_path / "pin.json"
+    for text, msg in (("[]", "expected an object"), ('{"packages": 3}', "must be a list"),
+                      ('{"packages": [{"package": "a", "version": "1"}]}', "missing integrity"),
+                      ('{"packages": [{"package": "a", "version": "1", "integrity": "md5-x"}]}', "sha512"),
+                      ("{", "unreadable pin file")):
+        p.write_text(text)
+        with pytest.raises(SdkFetchError, match=msg) as exc:
+            fetch.load_pins(p)
+        assert "\n" not in str(exc.value)
 
 
 def test_cache_dir_env_override(monkeypatch, tmp_path):
@@ -184,7 +213,9 @@ def test_cache_dir_env_override(monkeypatch, tmp_path):
     assert fetch.default_cache_dir() == Path.home() / ".cache" / "wixcontracts" / "sdk"
 
 
-def test_repository_pin_is_well_formed():
-    pin = load_pin()
-    assert pin.package == "@wix/auto_sdk_bookings_bookings"
-    assert pin.integrity.startswith("sha512-") and len(pin.integrity) == 95
+def test_repository_pins_are_well_formed():
+    pins = fetch.load_pins()
+    assert pins.umbrella.startswith("@wix/bookings@")
+    assert len(pins.packages) == 34 and all(p.package.startswith(fetch.SDK_PREFIX) for p in pins.packages)
+    assert all(p.integrity.startswith("sha512-") and len(p.integrity) == 95 for p in pins.packages)
+    assert load_pin().package == "@wix/auto_sdk_bookings_bookings"

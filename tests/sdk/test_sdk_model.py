@@ -65,7 +65,7 @@ def test_malformed_typings_become_diagnostics(tmp_path):
     model = load_sdk_model(tmp_path)
     errors = [d for d in model.diagnostics if d.severity == "error"]
     line = len(DTS.splitlines()) + 2
-    assert [(d.code, d.where) for d in errors] == [("sdk.syntax", f"{tmp_path}/build/cjs/meta.d.ts:{line}")]
+    assert [(d.code, d.where) for d in errors] == [("sdk.syntax", f"npm:@acme/widgets@1.0.0/build/cjs/meta.d.ts:{line}")]
     assert "dropWidget" in model.operations
 
 

@@ -8,6 +8,7 @@ from wixcontracts.ir import Field, OneOf, Source, TypeRef
 from wixcontracts.sdk.operations import (
     build_operations,
     canonical_and_aliases,
+    client_path,
     extract_rest_methods,
     resolve_paths,
 )
@@ -35,7 +36,7 @@ def test_extract_rest_methods():
     assert drop.path == "/_api/widget-service/v3/widgets/{widgetId}/drop"
     assert drop.aliases == ["/widgets/v3/widgets/{widgetId}/drop"]  # sandbox domain left out
     assert drop.line == DROP_LINE
-    # the longest destPath wins inside a domain
+    # the first mapping whose destPath prefixes the proto path (here both give the same path)
     assert peek.path == "/_api/widget-service/v3/widgets/special/{widgetId}"
     assert peek.aliases == ["/widgets/v3/widgets/special/{widgetId}"]
 
@@ -51,12 +52,35 @@ def test_resolution_rules():
         "other": ["/_api/v1/things/{id}:run"],
         "*.dev": ["/_api/x/{id}:run"],
     }
+    # the official client: no www.wixapis.com entry -> the user domain "_", FIRST matching mapping
     assert canonical_and_aliases("/v1/things/{id}:run", mappings) == (
-        "/_api/things/{id}:run",
-        ["/plain/v1/things/{id}:run", "/_api/v1/things/{id}:run"],
+        "/plain/v1/things/{id}:run",
+        ["/_api/things/{id}:run", "/_api/v1/things/{id}:run"],
     )
-    # no /_api/ anywhere: the default domain's path is canonical
     assert canonical_and_aliases("/v2/x", {"_": [("/svc/v2/x", "/v2/x")]}) == ("/svc/v2/x", [])
+
+
+def test_client_path_is_the_runtimes_rule():
+    """Pricing's shape (@wix/auto_sdk_bookings_pricing): the client's host has its own mappings, and the
+    first prefixing mapping wins even when a longer destPath also prefixes the path."""
+    mappings = {
+        "_": [("/_api/bookings-pricing", ""), ("/_api/bookings-pricing/v2/price", "/v2/pricing")],
+        "www.wixapis.com": [("/bookings/v2/pricing/v2/pricing", "/v2/pricing"), ("/bookings/v2/pricing", "/v2/pricing")],
+    }
+    assert client_path("/v2/pricing/preview", mappings) == "/bookings/v2/pricing/v2/pricing/preview"
+    assert client_path("/v2/pricing/preview", mappings, host="manage.example") == "/_api/bookings-pricing/v2/pricing/preview"
+    canonical, aliases = canonical_and_aliases("/v2/pricing/preview", mappings)
+    assert canonical == "/bookings/v2/pricing/v2/pricing/preview"
+    assert set(aliases) == {"/_api/bookings-pricing/v2/pricing/preview", "/_api/bookings-pricing/v2/price/preview",
+                            "/bookings/v2/pricing/preview"}
+    # a root-domain entry and a wildcard entry are used before "_", as resolveUrl does
+    assert client_path("/v1/x", {"_": [("/u", "/v1")], "wixapis.com": [("/root", "/v1")]}) == "/root/x"
+    assert client_path("/v1/x", {"_": [("/u", "/v1")], "*.wixapis.com": [("/wild", "/v1")]}) == "/wild/x"
+    # an alias the gateway would route elsewhere (a longer srcPath claims it) is not an alias
+    tricky = {"_": [("/api", "/v1"), ("/api/x", "/v9")]}
+    assert canonical_and_aliases("/v1/x/y", tricky) == ("/api/x/y", [])
+
+
     # no mapping at all: the proto path itself
     assert canonical_and_aliases("/v2/x", {}) == ("/v2/x", [])
 

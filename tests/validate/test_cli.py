@@ -42,7 +42,7 @@ def test_valid_invalid_and_warning_exit_codes(tmp_path, decline_body, contracts)
     assert "https://dev.wix.com/" in r.output
     r = run("declineMultiServiceBooking", "--request", tmp_path / "ex.json", "--allow-unknown", "--format", "json")
     out = json.loads(r.stdout)
-    assert out["operation"] == "declineMultiServiceBooking"
+    assert out["operation"] == "bookings.declineMultiServiceBooking"
     assert [w["rule"] for w in out["warnings"]] == ["undocumented-field"]
     drift = booking_response()
     drift["booking"]["brandNew"] = True
@@ -127,7 +127,7 @@ def test_junit_reports_failures(tmp_path, contracts):
 
 
 def test_exchange_file(tmp_path, decline_body):
-    ex = {"method": "POST", "url": f"https://www.wixapis.com/bookings/v2/multi_service_bookings/{UUID}/decline",
+    ex = {"method": "POST", "url": f"https://www.wixapis.com/bookings/multiServiceBookings/v2/multi_service_bookings/{UUID}/decline",
           "headers": {"Authorization": "x", "wix-site-id": UUID}, "body": decline_body, "status": 200,
           "response_body": {"multiServiceBooking": {"id": UUID}}}
     assert run("--exchange", write(tmp_path, "ex.json", ex)).exit_code == 0

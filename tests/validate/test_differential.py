@@ -13,6 +13,7 @@ import jsonschema_rs
 import pytest
 from jsonschema import Draft202012Validator
 
+from wixcontracts.catalog import Catalog
 from wixcontracts.paths import data_root
 from wixcontracts.validate.engine import strict_variant
 from wixcontracts.validate.formats import format_checker, is_date_time, is_uuid
@@ -186,7 +187,7 @@ def test_int64_fields_found_by_walking():
 
 @pytest.mark.parametrize("value", GOOD_I64 + BAD_I64)
 def test_int64_pattern_agrees(value):
-    s = json.loads((ROOT / "schemas/rest/declineMultiServiceBooking.request.json").read_text())
+    s = Catalog(ROOT).schema("bookings.declineMultiServiceBooking", "request")
     node = schema_at(s, "declineBookingsInfo[].revision")
     assert node.get("x-wix-int64")
     node = next(b for b in node["anyOf"] if b.get("type") == "string")

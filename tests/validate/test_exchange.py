@@ -11,12 +11,12 @@ AUTH = {"Authorization": "Bearer t", "wix-site-id": UUID}
 
 
 @pytest.mark.parametrize("path", ["/_api/bookings-service/v2/multi_service_bookings/{id}/decline",
-                                  "/bookings/v2/multi_service_bookings/{id}/decline"])
+                                  "/bookings/multiServiceBookings/v2/multi_service_bookings/{id}/decline"])
 def test_routes_decline_by_canonical_path_and_alias(contracts, decline_body, path):
     url = HOST + path.format(id=UUID) + "?x=1"
     resp = {"multiServiceBooking": {"id": UUID}}
     r = contracts.validate_exchange("POST", url, AUTH, decline_body, 200, resp)
-    assert r.operation == "declineMultiServiceBooking"
+    assert r.operation == "bookings.declineMultiServiceBooking"
     assert r.ok and not r.findings, r.findings
     # the path parameter is taken from the URL and validated
     r = contracts.validate_exchange("post", url.replace(UUID, "msb-12345"), AUTH, decline_body, 200, resp)
@@ -31,7 +31,7 @@ def test_routes_decline_by_canonical_path_and_alias(contracts, decline_body, pat
 ])
 def test_routes_other_operations(contracts, url, op):
     hit = contracts.route("POST", url)
-    assert hit and hit[0] == op
+    assert hit and hit[0] == f"bookings.{op}"
 
 
 def test_unknown_route_and_method(contracts):
@@ -55,7 +55,7 @@ def test_exchange_combines_request_and_response_findings(contracts, create_body)
 
 
 def test_other_host_is_a_warning(contracts, decline_body):
-    r = contracts.validate_exchange("POST", "http://localhost:8080/bookings/v2/multi_service_bookings/"
+    r = contracts.validate_exchange("POST", "http://localhost:8080/bookings/multiServiceBookings/v2/multi_service_bookings/"
                                     f"{UUID}/decline", AUTH, decline_body, 200, {})
     assert r.ok and r.rules() == {"host"}
 

@@ -19,7 +19,7 @@ def test_valid_request_has_no_findings(contracts, decline_body, create_body):
     for op, body in (("declineMultiServiceBooking", decline_body), ("createBooking", create_body)):
         r = contracts.validate_request(op, body)
         assert r.ok and not r.findings, r.findings
-        assert r.operation == op
+        assert r.operation == f"bookings.{op}"
 
 
 def test_decline_curl_example_flags_skip_refund_validation_and_accepts_numeric_revision(contracts):

@@ -42,7 +42,7 @@ def docs_diff(docs_cache: Path, committed: Path | None = None, hints: Path | Non
         return [], [f"docs cache {docs_cache}: no pages; docs diff skipped"]
     with tempfile.TemporaryDirectory(prefix="wixcontracts-nightly-") as tmp:
         res = rebuild(docs, Path(tmp), hints, sources)
-        notes = [f"rebuild: {d.code}: {d.message}" for d in res.model.diagnostics if d.severity == "error"]
+        notes = [f"rebuild: {d.code}: {d.message}" for d in res.diagnostics if d.severity == "error"]
         return diff_roots(committed, Path(tmp)), notes
 
 

@@ -204,7 +204,7 @@ class ResponseDrift:
             self._error(op, obs)
 
     def _success(self, op: dict, obs: Observation) -> None:
-        name = op["name"]
+        name = op["id"]
         try:
             schema = self.catalog.schema(name, "response", "rest")
         except KeyError:
@@ -220,7 +220,7 @@ class ResponseDrift:
         w.walk(obs.body, schema, "")
 
     def _error(self, op: dict, obs: Observation) -> None:
-        name, status = op["name"], int(obs.status)
+        name, status = op["id"], int(obs.status)
         errors = op.get("errors") or []
         file = (op["schemas"].get("rest") or {}).get("error")
         incomplete = not errors

@@ -6,7 +6,7 @@ import hashlib
 import re
 import uuid
 
-from ..ir import WIX_API, ApiModel, Operation, page_link
+from ..ir import WIX_API, Api, Operation, Service, page_link
 from .jsonschema import path_params
 
 MAX_TEXT_WORDS = 5
@@ -39,12 +39,16 @@ def _short(title: str, n: int = 6) -> str:
 def operation_entry(op: Operation) -> dict:
     rest = op.surfaces.get("rest")
     sdk = op.surfaces.get("sdk")
+    base = f"schemas/{op.service}" if op.service else "schemas"
     entry: dict = {
+        "id": op.id,
+        "service": op.service,
         "name": op.name,
         "title": op.title,
+        "rpc": op.rpc,
         "method": rest.http_method if rest else None,
         "path": rest.url.replace(WIX_API, "") if rest and rest.url else None,
-        "path_aliases": op.path_aliases,
+        "aliases": op.path_aliases,
         "path_params": path_params(op),
         "surfaces": sorted(op.surfaces),
         "sdk_signature": sdk.signature if sdk else None,
@@ -80,17 +84,32 @@ def operation_entry(op: Operation) -> dict:
                     item["body_error"] = ex.body_error
             entry["examples"].append(item)
     for kind in sorted(op.surfaces):
-        entry["schemas"][kind] = {"request": f"schemas/{kind}/{op.name}.request.json",
-                                  "response": f"schemas/{kind}/{op.name}.response.json"}
+        entry["schemas"][kind] = {"request": f"{base}/{kind}/{op.name}.request.json",
+                                  "response": f"{base}/{kind}/{op.name}.response.json"}
     if rest:
-        entry["schemas"]["rest"]["path"] = f"schemas/rest/{op.name}.path.json"
-        entry["schemas"]["rest"]["error"] = f"schemas/rest/{op.name}.error.json"
+        entry["schemas"]["rest"]["path"] = f"{base}/rest/{op.name}.path.json"
+        entry["schemas"]["rest"]["error"] = f"{base}/rest/{op.name}.error.json"
     return entry
 
 
-def build_catalog(model: ApiModel, version: str) -> dict:
+def service_entry(svc: Service) -> dict:
+    m = svc.model
+    return {
+        "slug": svc.slug,
+        "kind": svc.kind,
+        "package": svc.package,
+        "version": svc.version,
+        "operations": len(m.operations),
+        "openapi": f"contracts/{svc.slug}.openapi.json" if m.operations else None,
+        "docs": [page_link(u) for u in svc.docs],
+        "types": sorted(m.types),
+    }
+
+
+def build_catalog(api: Api, version: str) -> dict:
+    """The index of every service and every operation (operations sorted by id)."""
     return {
         "version": version,
-        "operations": [operation_entry(model.operations[n]) for n in sorted(model.operations)],
-        "types": sorted(model.types),
+        "services": [service_entry(api.services[s]) for s in sorted(api.services)],
+        "operations": [operation_entry(op) for _svc, op in api.operations()],
     }

@@ -228,7 +228,7 @@ def request_schema(model: ApiModel, op: Operation, surface: str) -> dict:
     if surface == "rest":
         em.required_paths = set(s.required_paths)
     root = em.object(s.params, src=s.source.ref())
-    extra = {"x-wix-operation": op.name, "x-wix-surface": surface, "x-wix-direction": "request"}
+    extra = {"x-wix-operation": op.id, "x-wix-surface": surface, "x-wix-direction": "request"}
     if not op.complete:
         extra["x-wix-incomplete"] = op.incomplete_reasons
     return em.document(root, title=f"{op.title} request ({surface})", extra=extra)
@@ -246,7 +246,7 @@ def path_schema(model: ApiModel, op: Operation) -> dict:
         s["x-wix-source"] = (f.source if f is not None else op.surfaces["rest"].source).ref()
         props[p] = s
     root = {"type": "object", "properties": props, "required": list(props), "additionalProperties": False}
-    return {"$schema": SCHEMA_DIALECT, "title": f"{op.title} path parameters", "x-wix-operation": op.name, **root}
+    return {"$schema": SCHEMA_DIALECT, "title": f"{op.title} path parameters", "x-wix-operation": op.id, **root}
 
 
 def response_schema(model: ApiModel, op: Operation, surface: str) -> dict:
@@ -254,7 +254,7 @@ def response_schema(model: ApiModel, op: Operation, surface: str) -> dict:
     types = model.types if surface == "rest" else model.sdk_types
     em = Emitter(types, "response")
     root = em.object(s.response, src=s.source.ref())
-    extra = {"x-wix-operation": op.name, "x-wix-surface": surface, "x-wix-direction": "response"}
+    extra = {"x-wix-operation": op.id, "x-wix-surface": surface, "x-wix-direction": "response"}
     if not s.response:
         extra["x-wix-incomplete"] = ["no response documented"]
     return em.document(root, title=f"{op.title} response ({surface})", extra=extra)
@@ -298,7 +298,7 @@ def error_schema(model: ApiModel, op: Operation) -> dict:
         d["x-wix-status-codes"] = sorted({e.status_code for e in errs})
         defs[f"http{status}"] = d
     root = error_envelope(sorted({e.application_code for errs in by.values() for e in errs}) or None)
-    doc = {"$schema": SCHEMA_DIALECT, "title": f"{op.title} error response", "x-wix-operation": op.name,
+    doc = {"$schema": SCHEMA_DIALECT, "title": f"{op.title} error response", "x-wix-operation": op.id,
            "x-wix-documented-statuses": list(by), **root}
     if defs:
         doc["$defs"] = defs

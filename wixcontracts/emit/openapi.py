@@ -1,4 +1,4 @@
-"""IR -> one OpenAPI 3.1 document with every operation.
+"""IR -> one OpenAPI 3.1 document per service, with every operation of the service.
 
 Shared schemas live under ``components/schemas`` (schemathesis ignores ``#/$defs`` refs
 inside an OpenAPI document): response-side types keep their name (``Booking``), the closed
@@ -6,14 +6,28 @@ request-side variants get an ``Input`` suffix (``BookingInput``)."""
 
 from __future__ import annotations
 
-from ..ir import WIX_API, ApiModel, Operation, iter_fields, page_link
+import re
+
+from ..ir import WIX_API, ApiModel, Operation, Service, iter_fields, page_link
 from .jsonschema import Emitter, error_envelope, errors_by_status, path_params
 
 COMPONENTS = "#/components/schemas/"
 
 
-# entity a 200 response carries (top-level property) -> the path parameter that names it
-ENTITY_PARAMS = {"booking": "bookingId", "multiServiceBooking": "multiServiceBookingId"}
+def openapi_param(name: str) -> str:
+    """A path parameter's OpenAPI name: a nested field (``service.id``) becomes ``service_id``, which every
+    OpenAPI tool can format into a path; ``x-wix-field`` keeps the field it binds."""
+    return name.replace(".", "_")
+
+
+def openapi_path(template: str) -> str:
+    return re.sub(r"\{([^{}]+)\}", lambda m: "{" + openapi_param(m.group(1)) + "}", template)
+
+
+def _entity_props(model: ApiModel, op: Operation) -> list[str]:
+    """Top-level response properties that carry an entity (an object with an ``id``)."""
+    rest = op.surfaces.get("rest")
+    return [f.name for f in iter_fields(rest.response if rest else []) if "id" in _entity_fields(model, op, f.name)]
 
 
 def _entity_fields(model: ApiModel, op: Operation, prop: str) -> set[str]:
@@ -36,14 +50,14 @@ def _add_links(model: ApiModel, paths: dict) -> None:
     for name, item in sorted(by_name.items()):
         op = model.operations[name]
         links = {}
-        for prop, param in ENTITY_PARAMS.items():
+        for prop in _entity_props(model, op):  # an entity ``booking`` feeds ``{bookingId}`` (or ``{booking.id}``)
             fields = _entity_fields(model, op, prop)
-            if "id" not in fields:
-                continue
             for target_name, target in sorted(by_name.items()):
-                if target_name == name or param not in path_params(model.operations[target_name]):
+                tparams = path_params(model.operations[target_name])
+                param = next((p for p in (prop + "Id", prop + ".id") if p in tparams), None)
+                if target_name == name or param is None:
                     continue
-                link = {"operationId": target_name, "parameters": {f"path.{param}": f"$response.body#/{prop}/id"},
+                link = {"operationId": target_name, "parameters": {f"path.{openapi_param(param)}": f"$response.body#/{prop}/id"},
                         "x-wix-derived": True}
                 trest = model.operations[target_name].surfaces["rest"]
                 if "revision" in fields and any(f.name == "revision" for f in trest.params):
@@ -53,7 +67,8 @@ def _add_links(model: ApiModel, paths: dict) -> None:
             item["responses"]["200"]["links"] = links
 
 
-def build_openapi(model: ApiModel, version: str) -> dict:
+def build_openapi(svc: Service, version: str) -> dict:
+    model = svc.model
     resp_em = Emitter(model.types, "response")
     resp_em.ref_prefix = COMPONENTS
     paths: dict[str, dict] = {}
@@ -63,7 +78,7 @@ def build_openapi(model: ApiModel, version: str) -> dict:
         rest = op.surfaces.get("rest")
         if rest is None or not rest.url or not rest.http_method:
             continue
-        path = rest.url.replace(WIX_API, "")
+        path = openapi_path(rest.url.replace(WIX_API, ""))
         req_em = Emitter(model.types, "request", open_objects=not op.complete)
         req_em.ref_prefix = COMPONENTS
         req_em.ref_suffix = "Input" if op.complete else "Open"
@@ -86,7 +101,10 @@ def build_openapi(model: ApiModel, version: str) -> dict:
             f = sdk_params.get(p)
             if f is not None and f.type.format == "uuid":
                 schema["format"] = "uuid"
-            params.append({"name": p, "in": "path", "required": True, "schema": schema})
+            param = {"name": openapi_param(p), "in": "path", "required": True, "schema": schema}
+            if "." in p:
+                param["x-wix-field"] = p  # the nested request field the path binds
+            params.append(param)
         responses = {"200": {"description": "Success", "content": {"application/json": {"schema": {"$ref": COMPONENTS + resp_name}}}}}
         for status, errs in errors_by_status(op).items():
             ename = f"{op.title}Error{status}"
@@ -100,6 +118,8 @@ def build_openapi(model: ApiModel, version: str) -> dict:
         operation = {
             "operationId": op.name,
             "summary": op.title,
+            "x-wix-id": op.id,
+            "x-wix-rpc": op.rpc,
             "parameters": params,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": COMPONENTS + req_name}}}},
             "responses": responses,
@@ -116,8 +136,10 @@ def build_openapi(model: ApiModel, version: str) -> dict:
         components.setdefault(k, v)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Wix Bookings Writer V2 (compiled from the Wix docs)", "version": version,
-                 "x-wix-docs": [page_link(u) for u in model.sources.get("docs", [])]},
+        "info": {"title": f"Wix Bookings API: {svc.slug}", "version": version,
+                 "x-wix-service": svc.slug,
+                 "x-wix-package": f"{svc.package}@{svc.version}" if svc.package else "",
+                 "x-wix-docs": [page_link(u) for u in svc.docs]},
         "servers": [{"url": WIX_API}],
         "paths": dict(sorted(paths.items())),
         "components": {

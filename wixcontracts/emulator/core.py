@@ -132,15 +132,16 @@ def _strip_read_only(value, node, root: dict, depth: int = 0):
 class _Route:
     def __init__(self, op: dict, template: str):
         self.op = op
-        self.name = op["name"]
+        self.name = op["id"]
         self.method = op["method"].upper()
         pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>[^/]*)", re.escape(template))
         self.regex = re.compile(f"^{pattern}/?$")
 
 
-EMULATED = ("cancelBooking", "cancelMultiServiceBooking", "confirmBooking", "confirmMultiServiceBooking",
-            "createBooking", "createMultiServiceBooking", "declineBooking", "declineMultiServiceBooking",
-            "getMultiServiceBooking", "markBookingAsPending")
+EMULATED = tuple(f"bookings.{n}" for n in (
+    "cancelBooking", "cancelMultiServiceBooking", "confirmBooking", "confirmMultiServiceBooking",
+    "createBooking", "createMultiServiceBooking", "declineBooking", "declineMultiServiceBooking",
+    "getMultiServiceBooking", "markBookingAsPending"))
 
 
 class Emulator:
@@ -157,20 +158,21 @@ class Emulator:
         self.clock = clock or _now
         self.lock = threading.RLock()
         self.routes: list[_Route] = []
-        self.handlers = {"createBooking": self._create_booking,
-                         "declineMultiServiceBooking": self._decline_msb,
-                         "cancelBooking": self._cancel_booking,
-                         "confirmBooking": self._set_status("confirmBooking"),
-                         "declineBooking": self._set_status("declineBooking"),
-                         "markBookingAsPending": self._set_status("markBookingAsPending"),
-                         "createMultiServiceBooking": self._create_msb,
-                         "getMultiServiceBooking": self._get_msb,
-                         "confirmMultiServiceBooking": self._confirm_msb,
-                         "cancelMultiServiceBooking": self._cancel_msb}
+        handlers = {"createBooking": self._create_booking,
+                    "declineMultiServiceBooking": self._decline_msb,
+                    "cancelBooking": self._cancel_booking,
+                    "confirmBooking": self._set_status("bookings.confirmBooking"),
+                    "declineBooking": self._set_status("bookings.declineBooking"),
+                    "markBookingAsPending": self._set_status("bookings.markBookingAsPending"),
+                    "createMultiServiceBooking": self._create_msb,
+                    "getMultiServiceBooking": self._get_msb,
+                    "confirmMultiServiceBooking": self._confirm_msb,
+                    "cancelMultiServiceBooking": self._cancel_msb}
+        self.handlers = {f"bookings.{k}": v for k, v in handlers.items()}
         for op in self.catalog.operations.values():
-            if "rest" not in op.get("surfaces", ["rest"]) or not op.get("path") or op["name"] not in self.handlers:
+            if "rest" not in op.get("surfaces", ["rest"]) or not op.get("path") or op["id"] not in self.handlers:
                 continue  # only emulated operations are routed (see EMULATED)
-            for t in [op["path"], *op.get("path_aliases", [])]:
+            for t in [op["path"], *op.get("aliases", [])]:
                 self.routes.append(_Route(op, t))
         from ..validate import Contracts
 
@@ -300,7 +302,7 @@ class Emulator:
         return booking
 
     def _create_booking(self, params: dict, body: dict) -> dict:
-        req = self.catalog.schema("createBooking", "request", "rest")
+        req = self.catalog.schema("bookings.createBooking", "request", "rest")
         booking = self._new_booking(body.get("booking"), (req.get("properties") or {}).get("booking"), req,
                                     body.get("flowControlSettings"), _rfc3339(self.clock()))
         with self.lock:
@@ -308,7 +310,7 @@ class Emulator:
             return {"booking": copy.deepcopy(booking)}
 
     def _decline_msb(self, params: dict, body: dict) -> dict:
-        op = "declineMultiServiceBooking"
+        op = "bookings.declineMultiServiceBooking"
         msb_id = params["multiServiceBookingId"]
         pre = self._precondition(op)
         infos = body.get("declineBookingsInfo") or []
@@ -368,7 +370,7 @@ class Emulator:
             return {"multiServiceBooking": {"id": msb_id, "bookings": out}}
 
     def _cancel_booking(self, params: dict, body: dict) -> dict:
-        op = "cancelBooking"
+        op = "bookings.cancelBooking"
         bid = params["bookingId"]
         pre = self._precondition(op)
         to_status = pre.get("to_status") or "CANCELED"
@@ -446,7 +448,7 @@ class Emulator:
                             f"{pre.get('to_status')}", 428, bookingIds=bad)
 
     def _create_msb(self, params: dict, body: dict) -> dict:
-        req = self.catalog.schema("createMultiServiceBooking", "request", "rest")
+        req = self.catalog.schema("bookings.createMultiServiceBooking", "request", "rest")
         node = ((req.get("properties") or {}).get("bookings") or {}).get("items")
         ts = _rfc3339(self.clock())
         msb_id = str(uuid.uuid4())
@@ -467,11 +469,11 @@ class Emulator:
     def _get_msb(self, params: dict, body: dict) -> dict:
         msb_id = params["multiServiceBookingId"]
         with self.lock:
-            self._require_msb("getMultiServiceBooking", msb_id)
+            self._require_msb("bookings.getMultiServiceBooking", msb_id)
             return self._msb_out(msb_id, True)
 
     def _confirm_msb(self, params: dict, body: dict) -> dict:
-        op = "confirmMultiServiceBooking"
+        op = "bookings.confirmMultiServiceBooking"
         msb_id = params["multiServiceBookingId"]
         pre = self._precondition(op)
         infos = body.get("confirmBookingsInfo") or []
@@ -510,7 +512,7 @@ class Emulator:
             return self._msb_out(msb_id, bool(body.get("returnFullEntity")))
 
     def _cancel_msb(self, params: dict, body: dict) -> dict:
-        op = "cancelMultiServiceBooking"
+        op = "bookings.cancelMultiServiceBooking"
         msb_id = params["multiServiceBookingId"]
         pre = self._precondition(op)
         with self.lock:

@@ -21,18 +21,25 @@ KNOWN_CONTRACT_GAPS = {
 
 # G3: exactly these operations, exactly these statuses
 G3_STATUSES: dict[str, tuple[int, ...]] = {
-    "confirmBooking": (404, 428), "declineBooking": (404, 428), "markBookingAsPending": (404, 428),
-    "createMultiServiceBooking": (), "getMultiServiceBooking": (404,),
-    "confirmMultiServiceBooking": (404, 428), "cancelMultiServiceBooking": (404, 428),
+    "bookings.confirmBooking": (404, 428), "bookings.declineBooking": (404, 428),
+    "bookings.markBookingAsPending": (404, 428), "bookings.createMultiServiceBooking": (),
+    "bookings.getMultiServiceBooking": (404,), "bookings.confirmMultiServiceBooking": (404, 428),
+    "bookings.cancelMultiServiceBooking": (404, 428),
 }
+
+
+def operation_id(case) -> str:
+    """The contract id (``service.operation``) of a schemathesis case's operation."""
+    raw = case.operation.definition.raw
+    return raw.get("x-wix-id") or raw.get("operationId")
 
 
 def tolerated(response, case) -> str | None:
     """The gap id when this (operation, status) is an undocumented-but-known status, else None."""
-    op = case.operation.definition.raw.get("operationId")
+    op = operation_id(case)
     if response.status_code == 401 and not any(k.lower() == "authorization" for k in (case.headers or {})):
         return "G1"
-    if op == "cancelBooking" and response.status_code in (404, 428):
+    if op == "bookings.cancelBooking" and response.status_code in (404, 428):
         return "G2"
     if response.status_code in G3_STATUSES.get(op, ()):
         return "G3"
@@ -60,7 +67,7 @@ def engine_conformance(ctx, response, case):
         _CONTRACTS = Contracts.load()
     if str(case.method).upper() != str(case.operation.method).upper():
         return None  # a wrong-method probe (negative mode): 405 is no response of the operation's contract
-    op = case.operation.definition.raw.get("operationId")
+    op = operation_id(case)
     try:
         body = response.json()
     except ValueError:
@@ -83,16 +90,21 @@ from .core import EMULATED  # noqa: E402
 
 
 def load_schema(emulator=None, operations=EMULATED):
-    """The committed OpenAPI contract filtered to ``operations`` (default: all of ``EMULATED``), served by the
-    emulator."""
+    """The committed OpenAPI contract of the service of ``operations`` (ids, default: all of ``EMULATED``),
+    filtered to them and served by the emulator."""
     import schemathesis
 
     from ..catalog import Catalog
     from .asgi import create_app
     from .core import Emulator
 
-    spec = Catalog().root / "contracts" / "bookings-writer-v2.openapi.json"
-    schema = schemathesis.openapi.from_path(str(spec)).include(operation_id=list(operations))
+    cat = Catalog()
+    ops = [cat.operation(o) for o in operations]
+    services = {o["service"] for o in ops}
+    if len(services) != 1:
+        raise ValueError(f"load_schema takes the operations of one service, got {sorted(services)}")
+    spec = cat.openapi_path(services.pop())
+    schema = schemathesis.openapi.from_path(str(spec)).include(operation_id=[o["name"] for o in ops])
     schema.app = create_app(emulator if emulator is not None else Emulator(require_auth=True))
     return schema
 
@@ -134,7 +146,7 @@ def run_fuzz(max_examples: int = 25, seed: int | None = 0, *, schema=None, base_
     seen: set[tuple] = set()
     for result in schema.get_all_operations():
         op = result.ok()
-        label = op.definition.raw.get("operationId") or op.label
+        label = op.definition.raw.get("x-wix-id") or op.definition.raw.get("operationId") or op.label
         report["operations"] += 1
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             one = _make_case_runner(report, seen, label, str(mode), call_kwargs)

@@ -141,9 +141,9 @@ DECISIONS: dict[str, str] = {
 # op → (from_statuses, to_status); an empty from_statuses means "any status except to_status".
 _UNDECIDED = ["CREATED", "PENDING", "WAITING_LIST"]
 FROM_STATUSES: dict[str, tuple[list[str], str]] = {
-    "confirmBooking": (_UNDECIDED, "CONFIRMED"),
-    "declineBooking": (_UNDECIDED, "DECLINED"),
-    "markBookingAsPending": (["CREATED", "WAITING_LIST"], "PENDING"),
-    "confirmMultiServiceBooking": (_UNDECIDED, "CONFIRMED"),
-    "cancelMultiServiceBooking": ([], "CANCELED"),
+    "bookings.confirmBooking": (_UNDECIDED, "CONFIRMED"),
+    "bookings.declineBooking": (_UNDECIDED, "DECLINED"),
+    "bookings.markBookingAsPending": (["CREATED", "WAITING_LIST"], "PENDING"),
+    "bookings.confirmMultiServiceBooking": (_UNDECIDED, "CONFIRMED"),
+    "bookings.cancelMultiServiceBooking": ([], "CANCELED"),
 }

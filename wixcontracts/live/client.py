@@ -185,20 +185,20 @@ class WixClient:
                 rid = resp.headers.get("x-wix-request-id")
                 if rid:
                     self.request_ids.append(rid)
-                log.info("%s %s %s -> %s x-wix-request-id=%s", op["name"], method, url, resp.status_code, rid)
+                log.info("%s %s %s -> %s x-wix-request-id=%s", op["id"], method, url, resp.status_code, rid)
                 if resp.status_code not in RETRY_STATUSES or attempt >= self.max_retries:
                     break
                 reason = f"HTTP {resp.status_code}"
             delay = self._delay(attempt, resp)
             retries.append(f"{reason}; retry in {delay:.2f}s")
-            log.warning("%s: %s, retry %d/%d in %.2fs", op["name"], reason, attempt + 1, self.max_retries, delay)
+            log.warning("%s: %s, retry %d/%d in %.2fs", op["id"], reason, attempt + 1, self.max_retries, delay)
             self.sleep(delay)
             attempt += 1
         try:
             rbody = resp.json() if resp.content else None
         except ValueError:
             rbody = resp.text
-        call = Call(op["name"], method, url, headers, body, resp.status_code, dict(resp.headers), rbody,
+        call = Call(op["id"], method, url, headers, body, resp.status_code, dict(resp.headers), rbody,
                     resp.headers.get("x-wix-request-id"), attempt + 1, retries)
         self.calls.append(call)
         return call

@@ -88,7 +88,14 @@ class Runner:
 
     # ---------------------------------------------------------------- plan
     def has(self, op: str) -> bool:
-        return op in self.catalog.operations and (self.operations is None or op in self.operations)
+        """The catalog has ``op`` (an id or a bare name) and the target serves it (``operations``: ids or names)."""
+        from ..catalog import UnknownOperation
+
+        try:
+            oid = self.catalog.resolve(op)
+        except UnknownOperation:
+            return False
+        return self.operations is None or oid in self.operations or oid.split(".", 1)[1] in self.operations
 
     def _msb_source(self) -> str | None:
         if self.make_multi_service is not None:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 DEFAULT_PACKAGE = "@wix/auto_sdk_bookings_bookings"
+UMBRELLA = "@wix/bookings"  # the package whose dependencies are the Bookings API's SDK packages
+SDK_PREFIX = "@wix/auto_sdk_bookings_"
 PIN_PATH = Path(__file__).resolve().parents[2] / "contracts" / "sdk-pin.json"
 INTEGRITY_MARKER = ".wixcontracts-integrity"
 NPM_TIMEOUT = 180
@@ -56,6 +58,20 @@ class Pin:
         return {"package": self.package, "version": self.version, "integrity": self.integrity}
 
 
+@dataclass(frozen=True)
+class PinSet:
+    """Every pinned SDK package, all resolved from one version of the umbrella package."""
+
+    umbrella: str  # "@wix/bookings@1.0.1696" ("" for a hand-made pin of one package)
+    packages: tuple[Pin, ...]
+
+    def get(self, package: str) -> Pin | None:
+        return next((p for p in self.packages if p.package == package), None)
+
+    def as_dict(self) -> dict:
+        return {"umbrella": self.umbrella, "packages": [p.as_dict() for p in sorted(self.packages, key=lambda p: p.package)]}
+
+
 def default_cache_dir() -> Path:
     env = os.environ.get("WIXCONTRACTS_CACHE")
     if env:
@@ -63,20 +79,60 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "wixcontracts" / "sdk"
 
 
-def load_pin(path: Path = PIN_PATH) -> Pin:
+def _pin(d, where: str) -> Pin:
+    if not isinstance(d, dict):
+        raise SdkFetchError(f"{where}: malformed pin (expected an object, got {type(d).__name__})")
+    try:
+        pin = Pin(str(d["package"]), str(d["version"]), str(d["integrity"]))
+    except KeyError as exc:
+        raise SdkFetchError(f"{where}: malformed pin (missing {exc.args[0]})") from None
+    if not pin.integrity.startswith("sha512-"):
+        raise SdkFetchError(f"{where}: {pin.spec}: integrity must be a sha512- string")
+    return pin
+
+
+def load_pins(path: Path = PIN_PATH) -> PinSet:
+    """The pin file: ``{"umbrella": "@wix/bookings@V", "packages": [{package, version, integrity}, ...]}``
+    (a lone ``{package, version, integrity}`` is read as a set of one)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        return Pin(str(data["package"]), str(data["version"]), str(data["integrity"]))
     except FileNotFoundError:
         raise SdkFetchError(f"{path}: pin file not found") from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise SdkFetchError(f"{path}: malformed pin ({exc.__class__.__name__}: {exc})") from None
+    except (OSError, ValueError) as exc:
+        raise SdkFetchError(f"{path}: unreadable pin file ({exc.__class__.__name__}: {exc})") from None
+    if isinstance(data, dict) and "packages" in data:
+        if not isinstance(data["packages"], list):
+            raise SdkFetchError(f"{path}: 'packages' must be a list")
+        pins = tuple(_pin(d, f"{path}: packages[{i}]") for i, d in enumerate(data["packages"]))
+        names = [p.package for p in pins]
+        if len(set(names)) != len(names):
+            raise SdkFetchError(f"{path}: a package is pinned twice")
+        return PinSet(str(data.get("umbrella") or ""), pins)
+    return PinSet("", (_pin(data, str(path)),))
+
+
+def load_pin(path: Path = PIN_PATH, package: str = DEFAULT_PACKAGE) -> Pin:
+    """One package's pin (the Bookings package by default; the only one of a set of one)."""
+    pins = load_pins(path)
+    if len(pins.packages) == 1 and not pins.umbrella:
+        return pins.packages[0]
+    pin = pins.get(package)
+    if pin is None:
+        raise SdkFetchError(f"{path}: {package} is not pinned")
+    return pin
+
+
+def write_pins(pins: PinSet, path: Path = PIN_PATH) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(pins.as_dict(), indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 def write_pin(pin: Pin, path: Path = PIN_PATH) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(pin.as_dict(), indent=2) + "\n", encoding="utf-8")
+    """A set of one (tests, a hand-picked package)."""
+    write_pins(PinSet("", (pin,)), path)
 
 
 def sha512_integrity(data: bytes) -> str:
@@ -161,33 +217,70 @@ def latest_version(package: str = DEFAULT_PACKAGE) -> str:
 
 def npm_pack(spec: str, dest: Path) -> tuple[Path, str]:
     """``npm pack <spec> --json`` into ``dest``; returns (tgz path, integrity npm reported)."""
+    return npm_pack_many([spec], dest)[spec]
+
+
+def npm_pack_many(specs: list[str], dest: Path) -> dict[str, tuple[Path, str]]:
+    """One ``npm pack a@1 b@2 ... --json`` into ``dest``: spec -> (tgz path, integrity npm reported)."""
     dest.mkdir(parents=True, exist_ok=True)
-    out = _run_npm(["pack", spec, "--json", "--pack-destination", str(dest)], cwd=dest)
+    what = specs[0] if len(specs) == 1 else f"{len(specs)} packages"
+    out = _run_npm(["pack", *specs, "--json", "--pack-destination", str(dest)], cwd=dest)
     try:
         info = json.loads(out)
-        entry = info[0] if isinstance(info, list) else info
-        filename, integrity = entry["filename"], entry["integrity"]
+        entries = info if isinstance(info, list) else [info]
+        got = [(e["filename"], e["integrity"], f"{e.get('name', '')}@{e.get('version', '')}") for e in entries]
     except (ValueError, KeyError, IndexError, TypeError):
-        raise SdkFetchError(f"npm pack {spec}: unexpected --json output") from None
-    # scoped names: npm 7+ reports "scope-name-1.2.3.tgz"; be lenient about the spelling
-    tgz = dest / Path(filename).name
-    if not tgz.is_file():
-        raise SdkFetchError(f"npm pack {spec}: {tgz.name} was not written to {dest}")
-    return tgz, integrity
+        raise SdkFetchError(f"npm pack {what}: unexpected --json output") from None
+    if len(got) != len(specs):
+        raise SdkFetchError(f"npm pack {what}: {len(got)} archives for {len(specs)} packages")
+    result: dict[str, tuple[Path, str]] = {}
+    for spec, (filename, integrity, _name) in zip(specs, got):
+        tgz = dest / Path(filename).name
+        if not tgz.is_file():
+            raise SdkFetchError(f"npm pack {spec}: {tgz.name} was not written to {dest}")
+        result[spec] = (tgz, integrity)
+    return result
 
 
-def pin_latest(package: str = DEFAULT_PACKAGE, pin_path: Path = PIN_PATH, cache_dir: Path | None = None) -> Pin:
-    """Pack the newest published version, and write its pin."""
-    version = latest_version(package)
+def umbrella_packages(umbrella: str = UMBRELLA, version: str | None = None,
+                      prefix: str = SDK_PREFIX) -> tuple[str, dict[str, str]]:
+    """(umbrella version, {SDK package: version}) for the newest (or the given) umbrella version: its
+    dependencies whose names start with ``prefix``."""
+    version = version or latest_version(umbrella)
+    out = _run_npm(["view", f"{umbrella}@{version}", "dependencies", "--json"])
+    try:
+        deps = json.loads(out) if out.strip() else {}
+    except ValueError:
+        raise SdkFetchError(f"npm view {umbrella}@{version} dependencies: not JSON") from None
+    if not isinstance(deps, dict):
+        raise SdkFetchError(f"npm view {umbrella}@{version} dependencies: expected an object")
+    pkgs = {k: str(v) for k, v in deps.items() if k.startswith(prefix)}
+    bad = [f"{k}@{v}" for k, v in pkgs.items() if not re.fullmatch(r"\d+\.\d+\.\d+", v)]
+    if bad:
+        raise SdkFetchError(f"{umbrella}@{version} depends on ranges, not exact versions: {', '.join(bad[:3])}")
+    if not pkgs:
+        raise SdkFetchError(f"{umbrella}@{version} has no {prefix}* dependencies")
+    return version, dict(sorted(pkgs.items()))
+
+
+def pin_latest(umbrella: str = UMBRELLA, pin_path: Path = PIN_PATH, cache_dir: Path | None = None,
+               *, version: str | None = None, prefix: str = SDK_PREFIX) -> PinSet:
+    """Pin every SDK package the newest umbrella version depends on: each is packed (so its
+    integrity is what npm delivered, checked against the bytes) and the pin file rewritten."""
+    version, pkgs = umbrella_packages(umbrella, version, prefix)
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
+    specs = [f"{k}@{v}" for k, v in pkgs.items()]
+    pins = []
     with tempfile.TemporaryDirectory(dir=_ensure(cache)) as tmp:
-        tgz, integrity = npm_pack(f"{package}@{version}", Path(tmp))
-        actual = sha512_integrity(tgz.read_bytes())
-        if actual != integrity:
-            raise SdkFetchError(f"{package}@{version}: npm reported {integrity} but the file hashes to {actual}")
-    pin = Pin(package, version, integrity)
-    write_pin(pin, pin_path)
-    return pin
+        for spec, (tgz, integrity) in npm_pack_many(specs, Path(tmp)).items():
+            actual = sha512_integrity(tgz.read_bytes())
+            if actual != integrity:
+                raise SdkFetchError(f"{spec}: npm reported {integrity} but the file hashes to {actual}")
+            package, ver = split_spec(spec)
+            pins.append(Pin(package, ver or "", integrity))
+    pinset = PinSet(f"{umbrella}@{version}", tuple(pins))
+    write_pins(pinset, pin_path)
+    return pinset
 
 
 # ---------------------------------------------------------------- extraction
@@ -278,7 +371,7 @@ def fetch_package(
     """Return the extracted ``package/`` folder for ``spec`` (default: the pin).
 
     For a registry spec, the expected integrity is ``integrity`` if given, else the
-    pin's when the spec names the pinned package and version.
+    pin's when the spec names a pinned package and version.
     """
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     if spec is None:
@@ -312,10 +405,10 @@ def fetch_package(
         raise SdkFetchError(f"{spec}: give an exact version (package@x.y.z) so the result can be verified")
     if integrity is None:
         try:
-            pin = load_pin(pin_path)
+            pin = load_pins(pin_path).get(package)
         except SdkFetchError:
             pin = None
-        if pin and pin.package == package and pin.version == version:
+        if pin and pin.version == version:
             integrity = pin.integrity
     dest = _ensure(cache) / _safe_dirname(package, version)
     hit = _cached(dest, integrity)
@@ -341,3 +434,32 @@ def read_integrity(package_dir: Path) -> str | None:
         return marker.read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
+
+
+def fetch_all(pins: PinSet | None = None, cache_dir: Path | None = None, *, pin_path: Path = PIN_PATH) -> dict[str, Path]:
+    """Every pinned package, extracted: {package name: package folder}.  Packages missing from the
+    cache are packed with one npm call; each is checked against its pin."""
+    pins = pins or load_pins(pin_path)
+    cache = _ensure(Path(cache_dir) if cache_dir else default_cache_dir())
+    out: dict[str, Path] = {}
+    missing: list[Pin] = []
+    for pin in pins.packages:
+        hit = _cached(cache / _safe_dirname(pin.package, pin.version), pin.integrity)
+        if hit:
+            out[pin.package] = hit
+        else:
+            missing.append(pin)
+    if missing:
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            packed = npm_pack_many([p.spec for p in missing], Path(tmp))
+            for pin in missing:
+                tgz, reported = packed[pin.spec]
+                actual = sha512_integrity(tgz.read_bytes())
+                if actual != reported:
+                    raise SdkFetchError(f"{pin.spec}: npm reported {reported} but the downloaded file hashes to {actual}")
+                if actual != pin.integrity:
+                    raise SdkFetchError(f"{pin.spec}: integrity mismatch with the pin (expected {pin.integrity}, got {actual})")
+                dest = cache / _safe_dirname(pin.package, pin.version)
+                out[pin.package] = extract_tgz(tgz, dest)
+                (dest / INTEGRITY_MARKER).write_text(actual + "\n", encoding="utf-8")
+    return {p.package: out[p.package] for p in pins.packages}

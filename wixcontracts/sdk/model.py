@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from wixcontracts.ir import ApiModel
+from wixcontracts.ir import ApiModel, Diagnostic, Service, service_slug
 
 from .fetch import read_integrity
 from .operations import build_operations, extract_rest_methods
@@ -55,15 +55,18 @@ def load_sdk_model(package_dir: Path, *, internal: bool = False) -> ApiModel:
     try:
         typings = parse_typings(
             _read(package_dir, typings_rel),
-            str(package_dir / typings_rel),
+            source_url(package, version, typings_rel),
             source_url=source_url(package, version, typings_rel),
             include_internal=internal,
         )
     except TypingsError as exc:
         raise SdkModelError(str(exc)) from None
-    methods, js_diags = extract_rest_methods(_read(package_dir, REST_JS), str(package_dir / REST_JS))
+    methods, js_diags = extract_rest_methods(_read(package_dir, REST_JS), source_url(package, version, REST_JS))
     operations, op_diags = build_operations(methods, typings, js_url=source_url(package, version, REST_JS))
 
+    slug = service_slug(package)
+    for op in operations.values():
+        op.service = slug
     model = ApiModel(operations=operations, types=dict(typings.types))
     model.diagnostics += typings.diagnostics + js_diags + op_diags
     model.sources["sdk"] = {
@@ -74,3 +77,23 @@ def load_sdk_model(package_dir: Path, *, internal: bool = False) -> ApiModel:
         "internal": internal,
     }
     return model
+
+
+def is_rest_package(package_dir: Path) -> bool:
+    """A package with REST operations ships ``meta.js``; a service-plugin package does not."""
+    return (Path(package_dir) / REST_JS).is_file()
+
+
+def load_service(package_dir: Path, *, internal: bool = False) -> Service:
+    """One SDK package as a :class:`~wixcontracts.ir.Service` (``rest`` or ``service-plugin``)."""
+    package_dir = Path(package_dir)
+    package, version = package_identity(package_dir)
+    slug = service_slug(package)
+    if not is_rest_package(package_dir):
+        model = ApiModel()
+        model.diagnostics.append(Diagnostic("info", "sdk.service-plugin",
+                                            f"{package}@{version}: a service-plugin package (no REST operations)",
+                                            source_url(package, version, "package.json")))
+        return Service(slug, package, version, read_integrity(package_dir), "service-plugin", model)
+    model = load_sdk_model(package_dir, internal=internal)
+    return Service(slug, package, version, model.sources["sdk"]["integrity"], "rest", model)

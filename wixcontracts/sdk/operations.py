@@ -8,13 +8,14 @@ The generated module has three layers, all plain functions:
 * request builders whose inner function returns ``{method: "POST", methodFqn:
   "...Bookings.CancelBooking", url: resolveXxxUrl({protoPath: "/v2/..."})}``;
 * URL resolvers holding ``domainToMappings = {<domain>: [{srcPath, destPath}, ...]}``:
-  a request for ``protoPath`` is sent to ``srcPath + protoPath[len(destPath):]`` for
-  the longest ``destPath`` that prefixes it.
+  the SDK runtime (``@wix/sdk-runtime``'s ``resolveUrl``) picks the mappings of the
+  request's host (``www.wixapis.com`` for the official client; else its root or wildcard
+  domain, else ``_``) and sends ``protoPath`` to ``srcPath + protoPath[len(destPath):]`` of
+  the FIRST mapping whose ``destPath`` is a string prefix of it.
 
-The *canonical* path is the resolution under the default domain (``_``) that goes
-through ``/_api/`` (else any ``/_api/`` resolution, else the default one); every other
-resolution is a path alias, except those of wildcard developer-sandbox domains
-(keys starting with ``*``).  Paths only: no host is recorded.
+The *canonical* path is that resolution: where the official client actually sends.  Every
+other mapping that reaches the same proto path is a path alias, except those of wildcard
+developer-sandbox domains (keys starting with ``*``).  Paths only: no host is recorded.
 """
 
 from __future__ import annotations
@@ -206,8 +207,10 @@ def _mappings(fn) -> dict[str, list[tuple[str, str]]]:
 
 # ------------------------------------------------------------------ path resolution
 
+CLIENT_HOST = "www.wixapis.com"  # the host Wix's official client (@wix/sdk) sends REST calls to
 
-def _prefixes(dest: str, path: str) -> bool:
+
+def _segment_prefix(dest: str, path: str) -> bool:
     if dest in ("", "/"):
         return True
     return path == dest or path.startswith(dest.rstrip("/") + "/") or path.startswith(dest + ":")
@@ -219,38 +222,71 @@ def _join(src: str, rest: str) -> str:
     return src.rstrip("/") + rest if rest.startswith(("/", ":")) else src.rstrip("/") + "/" + rest
 
 
+def _domain_mappings(host: str, mappings: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The mappings the SDK runtime's ``resolveUrl`` uses for ``host``: the host's own entry, else its root
+    domain's, else the most specific wildcard's, else the user domain ``_``."""
+    if host in mappings:
+        return mappings[host]
+    root = ".".join(host.split(".")[1:])
+    for domain, entries in mappings.items():
+        if domain == root:
+            return entries
+    wild = sorted((d for d in mappings if d.startswith("*.") and len(host) > len(d) - 1 and host.endswith(d[1:])),
+                  key=len, reverse=True)
+    if wild:
+        return mappings[wild[0]]
+    return mappings.get(DEFAULT_DOMAIN, [])
+
+
+def client_path(proto_path: str, mappings: dict[str, list[tuple[str, str]]], host: str = CLIENT_HOST) -> str:
+    """Where the official client sends a request for ``proto_path``: the FIRST mapping of the host's
+    domain whose ``destPath`` is a (plain string) prefix of the path, as ``resolveUrl`` does."""
+    for src, dest in _domain_mappings(host, mappings):
+        if proto_path.startswith(dest):
+            return src + proto_path[len(dest):]
+    return proto_path
+
+
+def _gateway_proto(path: str, entries: list[tuple[str, str]]) -> str | None:
+    """What the gateway makes of an incoming ``path``: the longest ``srcPath`` that prefixes it, mapped back."""
+    best = None
+    for src, dest in entries:
+        if _segment_prefix(src, path) and (best is None or len(src) > len(best[0])):
+            best = (src, dest)
+    if best is None:
+        return None
+    rest = path[len(best[0].rstrip("/")):] if best[0] not in ("", "/") else path
+    return _join(best[1], rest) if best[1] not in ("", "/") else (rest or "/")
+
+
 def resolve_paths(proto_path: str, mappings: dict[str, list[tuple[str, str]]]) -> dict[str, list[str]]:
-    """Per domain: the full paths a request for ``proto_path`` may be sent to."""
+    """Per domain: every public path that reaches ``proto_path`` — each mapping whose ``destPath`` prefixes
+    it gives one, kept when the gateway maps that path back to the same proto path."""
     out: dict[str, list[str]] = {}
     for domain, entries in mappings.items():
-        matching = [(s, d) for s, d in entries if _prefixes(d, proto_path)]
-        if not matching:
-            continue
-        longest = max(len(d) for _s, d in matching)
         paths = []
-        for src, dest in matching:
-            if len(dest) == longest:
-                p = _join(src, proto_path[len(dest.rstrip("/")) :] if dest not in ("", "/") else proto_path)
-                if p not in paths:
-                    paths.append(p)
-        out[domain] = paths
+        for src, dest in entries:
+            if not proto_path.startswith(dest):
+                continue
+            p = src + proto_path[len(dest):]
+            if p not in paths and _gateway_proto(p, entries) == proto_path:
+                paths.append(p)
+        if paths:
+            out[domain] = paths
     return out
 
 
 def canonical_and_aliases(proto_path: str, mappings: dict[str, list[tuple[str, str]]]) -> tuple[str, list[str]]:
-    per_domain = resolve_paths(proto_path, mappings)
-    default = per_domain.get(DEFAULT_DOMAIN, [])
-    everything = [p for d, ps in per_domain.items() if not d.startswith("*") for p in ps]
-    canonical = (
-        next((p for p in default if p.startswith("/_api/")), None)
-        or next((p for p in everything if p.startswith("/_api/")), None)
-        or (default[0] if default else None)
-        or (everything[0] if everything else proto_path)
-    )
+    """The canonical path is the official client's (:func:`client_path`); every other public path
+    (all domains but wildcard developer-sandbox ones) is an alias."""
+    canonical = client_path(proto_path, mappings) if mappings else proto_path
     aliases: list[str] = []
-    for p in everything:
-        if p != canonical and p not in aliases:
-            aliases.append(p)
+    for domain, paths in resolve_paths(proto_path, mappings).items():
+        if domain.startswith("*"):
+            continue
+        for p in paths:
+            if p != canonical and p not in aliases:
+                aliases.append(p)
     return canonical, aliases
 
 
@@ -372,6 +408,7 @@ def build_operations(
             surfaces={"rest": surface},
             origins={"sdk"},
             path_aliases=list(m.aliases),
+            rpc=m.method_fqn,
         )
     return ops, diags
 

@@ -72,7 +72,7 @@ def validate(
     name = None
     if kind != "exchange":
         try:
-            name = contracts.operation(op)["name"]
+            name = contracts.operation(op)["id"]
         except UnknownOperation as e:
             _fail(str(e))
 

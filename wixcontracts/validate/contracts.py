@@ -69,7 +69,7 @@ class Contracts:
                          headers: Mapping[str, Any] | None = None, surface: str = "rest",
                          allow_unknown: bool = False) -> Result:
         o = self.operation(op)
-        name = o["name"]
+        name = o["id"]
         res = Result(name)
         c = self.compiled(name, "request", surface)
         incomplete = bool(c.schema.get("x-wix-incomplete"))
@@ -91,7 +91,7 @@ class Contracts:
     def validate_response(self, op: str, body: Any, status: int | None = 200, *, strict: bool = False,
                           surface: str = "rest") -> Result:
         o = self.operation(op)
-        name = o["name"]
+        name = o["id"]
         if status is None or status not in SUCCESS:
             return self.validate_error(name, body, status, strict=strict, surface=surface)
         res = Result(name)
@@ -107,7 +107,7 @@ class Contracts:
                        surface: str = "rest") -> Result:
         """An error response; ``status=None`` means "some documented error status"."""
         o = self.operation(op)
-        name = o["name"]
+        name = o["id"]
         res = Result(name)
         err_surface = surface if "error" in (o["schemas"].get(surface) or {}) else "rest"
         base = self.compiled(name, "error", err_surface)

@@ -25,7 +25,7 @@ class Router:
         self.routes: list[tuple[str, re.Pattern, dict[str, str], str]] = []
         for name, op in operations.items():
             method = (op.get("method") or "").upper()
-            for tpl in [op.get("path"), *(op.get("path_aliases") or [])]:
+            for tpl in [op.get("path"), *(op.get("aliases") or [])]:
                 if tpl:
                     names = {_group(p[1:-1]): p[1:-1] for p in re.findall(r"\{[^{}/]+\}", tpl)}
                     self.routes.append((method, template_regex(tpl), names, name))

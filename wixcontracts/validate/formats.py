@@ -46,6 +46,18 @@ def is_date_time(value: object) -> bool:
     return True
 
 
+# formats the contracts use that jsonschema-rs checks and Python jsonschema checks differently (or only with
+# extra packages): the explanation asks jsonschema-rs itself, so both paths give one verdict by construction
+DELEGATED = ("email", "time", "uri", "date", "hostname")
+
+
+def _rs_format(name: str):
+    import jsonschema_rs
+
+    v = jsonschema_rs.validator_for({"format": name}, validate_formats=True)
+    return lambda value: not isinstance(value, str) or v.is_valid(value)
+
+
 def format_checker():
     from jsonschema import Draft202012Validator, FormatChecker
 
@@ -53,4 +65,6 @@ def format_checker():
     fc.checkers = dict(Draft202012Validator.FORMAT_CHECKER.checkers)
     fc.checks("uuid")(is_uuid)
     fc.checks("date-time")(is_date_time)
+    for name in DELEGATED:
+        fc.checks(name)(_rs_format(name))
     return fc
