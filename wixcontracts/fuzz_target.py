@@ -11,7 +11,6 @@ import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
-from xml.etree import ElementTree as ET
 
 
 class TargetRefused(Exception):
@@ -88,12 +87,18 @@ def target_schemas(ops: list[dict]):
 
 
 def junit(report: dict, names: list[str], path: Path) -> None:
-    suite = ET.Element("testsuite", name="wixcontracts fuzz", tests=str(len(names)),
-                       failures=str(len({f["operation"] for f in report["failures"]})))
+    """One case per fuzzed operation; each failed check of it is a ``<failure>``."""
+    import json
+
+    from .report import junit as J
+
+    suite = J.Suite("wixcontracts fuzz", properties={"cases": str(report.get("cases", 0))})
     for n in names:
-        case = ET.SubElement(suite, "testcase", classname="wixcontracts.fuzz", name=n)
+        case = suite.add(J.Case(n, "wixcontracts.fuzz"))
         for f in (x for x in report["failures"] if x["operation"] == n):
-            el = ET.SubElement(case, "failure", message=f"{f['check']} ({f['mode']})")
-            el.text = f["message"]
+            request = f.get("request")
+            text = f["message"] + (f"\n\nrequest: {json.dumps(request, ensure_ascii=False, default=str)}"
+                                   if request else "")
+            case.fail(f"{f['check']} ({f['mode']}): {f['message']}", text, f["check"])
     path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    path.write_text(J.render_suite(suite), encoding="utf-8")

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from wixcontracts.drift.model import DriftFinding, fails
 from wixcontracts.drift.report import as_json, junit, markdown, sarif, write_all
+from wixcontracts.paths import data_root
 
 F = [DriftFinding("createBooking", "undocumented-enum-value", "breaking", "/booking/status", "new value",
                   '"NO_SHOW"', "response", "schemas/rest/createBooking.response.json", "https://x/doc.md#L1", 2),
@@ -38,7 +39,8 @@ def test_junit_fail_on():
 
 
 def test_sarif_maps_findings_to_schema_files():
-    d = json.loads(sarif(SECTIONS))
+    root = data_root()  # the contract files are named only when they are under the run's root (default: cwd)
+    d = json.loads(sarif(SECTIONS, root=root, contract_root=root))
     assert d["version"] == "2.1.0"
     run = d["runs"][0]
     assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {"undocumented-enum-value", "undocumented-field"}

@@ -29,14 +29,19 @@ class FailOn(str, Enum):
     none = "none"
 
 
-def _emit(sections, fmt: Fmt, fail_on: FailOn, notes, title, out: Path | None) -> None:
+def _emit(sections, fmt: Fmt, fail_on: FailOn, notes, title, out: Path | None,
+          contract_root: Path | None = None) -> None:
+    """``contract_root``: where the findings' contract files live (SARIF names them only when they are
+    under the current directory)."""
     from .model import fails
     from .report import counts, render, write_all
 
-    text = render(fmt.value, sections, fail_on=fail_on.value, notes=notes, title=title)
+    text = render(fmt.value, sections, fail_on=fail_on.value, notes=notes, title=title,
+                  contract_root=contract_root)
     if out is not None:
         paths = write_all(out, sections, fail_on=fail_on.value, notes=notes, title=title,
-                          stem="nightly" if title.startswith("wixcontracts nightly") else "drift")
+                          stem="nightly" if title.startswith("wixcontracts nightly") else "drift",
+                          contract_root=contract_root)
         c = counts(sections)
         _console(stderr=True).print(f"{c['breaking']} breaking, {c['informational']} informational → "
                                     + ", ".join(str(p) for p in paths.values()))
@@ -79,7 +84,9 @@ def diff(
     except (subprocess.CalledProcessError, ValueError) as e:
         _fail(f"cannot read contracts: {getattr(e, 'stderr', None) or e}")
         return
-    _emit({"contract diff": found}, fmt, fail_on, [], f"wixcontracts diff {old} → {new}", None)
+    new_dir = Path(new)
+    _emit({"contract diff": found}, fmt, fail_on, [], f"wixcontracts diff {old} → {new}", None,
+          new_dir if (new_dir / "contracts" / "catalog.json").is_file() else Path.cwd())
 
 
 @app.command()
@@ -97,4 +104,6 @@ def nightly(
     from .nightly import nightly as run
 
     sections, notes = run(docs_cache, fixtures, contracts, absent, ("docs",) if docs_only else None)
-    _emit(sections, fmt, fail_on, notes, "wixcontracts nightly drift report", out)
+    from ..paths import data_root
+
+    _emit(sections, fmt, fail_on, notes, "wixcontracts nightly drift report", out, contracts or data_root())

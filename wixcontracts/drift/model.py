@@ -22,6 +22,7 @@ class DriftFinding:
     source: str | None = None  # docs URL (x-wix-source) when known
     count: int = 1
     origin: str = "drift"  # drift (observed responses) | diff (contract change)
+    evidence: str | None = None  # drift: FILE#INDEX of the first observation (fixture file, interaction)
 
     def key(self) -> tuple:
         return (self.origin, self.operation, self.side, self.kind, self.pointer)

@@ -6,7 +6,6 @@ first in every format. ``fail_on`` (breaking | any | none) decides the JUnit fai
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
@@ -63,42 +62,41 @@ def as_json(sections: dict[str, list[DriftFinding]], notes: list[str] | None = N
                        "notes": notes or []}, indent=2, ensure_ascii=False) + "\n"
 
 
+def _line(f: DriftFinding, with_example: bool = True) -> str:
+    ex = f" (e.g. {f.example})" if with_example and f.example else ""
+    return f"[{f.severity}] {f.kind} {f.side} {f.pointer or '/'}: {f.message}{ex}"
+
+
 def junit(sections: dict[str, list[DriftFinding]], fail_on: str = "breaking") -> str:
-    c = counts(sections)
-    suites = ET.Element("testsuites", name="wixcontracts drift", tests="0", failures="0")
-    total_t = total_f = 0
+    """One suite per section, one case per operation; the findings ``fail_on`` selects are the case's
+    failure, the others its system-out. Severity counts are suite properties."""
+    from ..report import junit as J
+
+    suites = []
     for sec, fs in sections.items():
-        ops = sorted({f.operation or "-" for f in fs})
-        suite = ET.SubElement(suites, "testsuite", name=sec)
-        nfail = 0
-        for op in ops:
+        cls = f"wixcontracts.{sec.replace(' ', '_')}"
+        suite = J.Suite(sec, properties={
+            "findings": str(len(fs)), "breaking": str(sum(f.severity == BREAKING for f in fs)),
+            "informational": str(sum(f.severity == INFORMATIONAL for f in fs)), "fail-on": fail_on})
+        for op in sorted({f.operation or "-" for f in fs}):
             mine = [f for f in fs if (f.operation or "-") == op]
-            tc = ET.SubElement(suite, "testcase", classname=f"wixcontracts.{sec.replace(' ', '_')}", name=op)
             failing = mine if fail_on == "any" else [f for f in mine if f.severity == BREAKING] \
                 if fail_on == "breaking" else []
+            case = suite.add(J.Case(op, cls))
             if failing:
-                nfail += 1
-                fe = ET.SubElement(tc, "failure", message=f"{len(failing)} finding(s)", type=failing[0].kind)
-                fe.text = "\n".join(f"[{f.severity}] {f.kind} {f.pointer}: {f.message} (e.g. {f.example})"
-                                    for f in failing)
+                case.fail(f"{len(failing)} finding(s): " + "; ".join(f"{f.kind} {f.pointer}" for f in failing),
+                          "\n".join(_line(f) for f in failing), failing[0].kind)
             rest = [f for f in mine if f not in failing]
             if rest:
-                ET.SubElement(tc, "system-out").text = "\n".join(
-                    f"[{f.severity}] {f.kind} {f.pointer}: {f.message}" for f in rest)
-        if not ops:
-            ET.SubElement(suite, "testcase", classname=f"wixcontracts.{sec.replace(' ', '_')}", name="no findings")
-        n = max(len(ops), 1)
-        suite.set("tests", str(n))
-        suite.set("failures", str(nfail))
-        total_t += n
-        total_f += nfail
-    suites.set("tests", str(total_t))
-    suites.set("failures", str(total_f))
-    suites.set("breaking", str(c["breaking"]))
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+                case.system_out = "\n".join(_line(f, with_example=False) for f in rest)
+        if not fs:
+            suite.add(J.Case("no findings", cls))
+        suites.append(suite)
+    return J.render(suites, "wixcontracts drift")
 
 
 _RULE_HELP = {
+    # response drift (observed responses vs the contract)
     "undocumented-field": "Field observed in a response but not in the contract",
     "undocumented-enum-value": "Enum value observed but not documented",
     "type-mismatch": "Observed JSON type differs from the contract",
@@ -106,52 +104,176 @@ _RULE_HELP = {
     "documented-never-present": "Documented response field never observed",
     "undocumented-error-code": "Error code observed but not documented",
     "undocumented-http-status": "HTTP status observed but not documented",
+    # contract diff (two contract versions)
+    "operation-removed": "Operation removed from the contract",
+    "operation-added": "Operation added to the contract",
+    "route-changed": "Method or path of an operation changed",
+    "field-removed": "Field removed from a schema",
+    "field-added": "Field added to a schema",
+    "type-changed": "JSON type of a field changed",
+    "format-added": "Format constraint added to a field",
+    "format-removed": "Format constraint removed from a field",
+    "format-changed": "Format of a field changed",
+    "enum-value-added": "Enum value added",
+    "enum-value-removed": "Enum value removed",
+    "required-added": "Field became required",
+    "required-removed": "Field no longer required",
+    "one-of-group-added": "ONE-OF group added",
+    "one-of-group-removed": "ONE-OF group removed",
+    "one-of-member-added": "Field joined a ONE-OF group",
+    "one-of-member-removed": "Field left a ONE-OF group",
+    "one-of-group-became-required": "ONE-OF group became required",
+    "one-of-group-became-optional": "ONE-OF group became optional",
+    "error-code-added": "Error code added to an operation",
+    "error-code-removed": "Error code removed from an operation",
 }
+# diff kinds whose identity includes the changed value (several enum values can change at one pointer)
+_VALUE_KINDS = ("enum-value-", "one-of-")
 
 
-def _line_of(file: str | None, pointer: str, root: Path) -> int:
-    if not file:
-        return 1
-    p = root / file
+def _schema_segments(schema: dict, segs: list[str]) -> list[str]:
+    """The path inside a JSON Schema document to the node describing data pointer ``segs`` (through
+    local ``$ref``s, ``properties``, ``items`` and allOf/anyOf/oneOf); stops at the deepest found."""
+    from ..report.sarif import split_pointer
+
+    def deref(node, at):
+        for _ in range(50):
+            ref = node.get("$ref") if isinstance(node, dict) else None
+            if not (isinstance(ref, str) and ref.startswith("#/")):
+                break
+            parts, target = split_pointer(ref[1:]), schema
+            for p in parts:
+                target = target.get(p) if isinstance(target, dict) else None
+            if not isinstance(target, dict):
+                break
+            node, at = target, parts
+        return node, at
+
+    node, at = schema, []
+    for seg in segs:
+        node, at = deref(node, at)
+        if not isinstance(node, dict):
+            break
+        cands = [(node, at)] + [deref(sub, at + [k, str(i)]) for k in ("allOf", "anyOf", "oneOf")
+                                for i, sub in enumerate(node.get(k) or []) if isinstance(sub, dict)]
+        step = None
+        for cand, cat in cands:
+            if seg == "*" and isinstance(cand.get("items"), dict):
+                step = (cand["items"], cat + ["items"])
+            elif seg != "*" and isinstance((cand.get("properties") or {}).get(seg), dict):
+                step = (cand["properties"][seg], cat + ["properties", seg])
+            if step:
+                break
+        if step is None:
+            break
+        node, at = step
+    return at
+
+
+def _contract_location(log, contract_root: Path, f: DriftFinding, cache: dict) -> dict | None:
+    """The contract file of ``f`` (under the log's root only) with the line of what it describes."""
+    from ..report.sarif import split_pointer
+
+    if not f.file:
+        return None
+    path = contract_root / f.file
+    if not path.is_file() or log.physical(path) is None:
+        return None
+    src = log.source(path)
+    if src is None:
+        return log.physical(path)
+    if path not in cache:
+        try:
+            cache[path] = json.loads(src.text)
+        except ValueError:
+            cache[path] = None
+    doc = cache[path]
+    segs = split_pointer(f.pointer)
+    if f.file.endswith("catalog.json"):
+        ops = doc.get("operations") if isinstance(doc, dict) else None
+        i = next((i for i, o in enumerate(ops or []) if isinstance(o, dict) and o.get("name") == f.operation), None)
+        return log.physical(path, ["operations", str(i)] if i is not None else None)
+    if f.side == "error" and segs[:1] == ["errors"] and len(segs) == 2:  # error-code-*: the code's enum entry
+        pos = src.text.find(json.dumps(segs[1]))
+        return log.physical(path, line=src.position(pos)[0]) if pos >= 0 else log.physical(path)
+    if f.side == "error" and segs[:1] == ["status"]:
+        return log.physical(path, ["x-wix-documented-statuses"])
+    if not isinstance(doc, dict):
+        return log.physical(path)
+    return log.physical(path, _schema_segments(doc, segs))
+
+
+def _observation_location(log, f: DriftFinding) -> tuple[dict | None, str | None]:
+    """The fixture file and interaction the finding was first observed in (if under the log's root)."""
+    from ..report.sarif import display_path, split_pointer
+
+    if not f.evidence:
+        return None, None
+    file, _, idx = f.evidence.rpartition("#")
+    if not file or not idx.isdigit():
+        file, idx = f.evidence, ""
+    base = ["interactions", idx, "response"] if idx else []
+    if f.side == "error" and f.pointer.startswith("/status/"):
+        segs = base + ["status"]
+    else:
+        segs = base + (["body"] if idx else []) + split_pointer(f.pointer)
+    shown = display_path(file, log.root) + (f"#{idx}" if idx else "")
+    return log.physical(file, segs), shown
+
+
+def _packages(contract_root: Path) -> dict[str, str]:
     try:
-        text = p.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return 1
-    last = next((s for s in reversed(pointer.split("/")) if s and s != "*"), None)
-    if last:
-        needle = f'"{last}"'
-        for i, line in enumerate(text, 1):
-            if needle in line:
-                return i
-    return 1
+        from ..catalog import Catalog
+
+        return {n: o.get("package") or "" for n, o in Catalog(contract_root).operations.items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
 
 
-def sarif(sections: dict[str, list[DriftFinding]], root: Path | None = None) -> str:
-    root = root or data_root()
-    allf = [f for fs in sections.values() for f in fs]
-    kinds = sorted({f.kind for f in allf})
-    rules = [{"id": k, "name": k, "shortDescription": {"text": _RULE_HELP.get(k, k.replace("-", " "))}} for k in kinds]
-    results = []
-    for f in allf:
-        uri = f.file or "contracts/catalog.json"
-        results.append({
-            "ruleId": f.kind, "ruleIndex": kinds.index(f.kind),
-            "level": "error" if f.severity == BREAKING else "note",
-            "message": {"text": f"{f.operation}: {f.message}" + (f" (e.g. {f.example})" if f.example else "")},
-            "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"},
-                                                "region": {"startLine": _line_of(f.file, f.pointer, root)}},
-                           "logicalLocations": [{"name": f.pointer, "fullyQualifiedName":
-                                                 f"{f.operation}{f.pointer}", "kind": "member"}]}],
-            "properties": {"severity": f.severity, "operation": f.operation, "side": f.side, "origin": f.origin,
-                           "example": f.example, "count": f.count, "docs": f.source}})
-    doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0",
-           "runs": [{"tool": {"driver": {"name": "wixcontracts", "rules": rules}},
-                     "results": results}]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+def sarif(sections: dict[str, list[DriftFinding]], root: Path | None = None,
+          contract_root: Path | None = None, category: str | None = None) -> str:
+    """SARIF 2.1.0. ``root``: the base of every location (default: the current directory); nothing
+    outside it is named. ``contract_root``: where the findings' contract files (``schemas/...``) live.
+    ``category``: runAutomationDetails.id (default: from the section names).
+
+    - response drift: the fixture / live-run observation file where the finding was first seen, at
+      the line of the field; the contract file as a related location when it is under ``root``;
+    - contract diff: a logical location (operation, side, pointer) and, when the contract file
+      exists under ``root``, that file at the line of the changed node."""
+    from ..report.sarif import Log
+
+    # one category per kind of report, so code scanning keeps a drift upload and a diff upload apart
+    category = category or "wixcontracts-" + "-".join("-".join(k.split()) for k in sections) + "/"
+    log = Log(root=Path(root) if root else Path.cwd(), category=category)
+    contract_root = Path(contract_root) if contract_root else data_root()
+    packages = _packages(contract_root)
+    cache: dict = {}
+    for sec, fs in sections.items():
+        for f in fs:
+            log.rule(f.kind, _RULE_HELP.get(f.kind, f.kind.replace("-", " ")))
+            op = f.operation or "-"
+            qualified = f"{packages[op]}.{op}" if packages.get(op) else op
+            ptr = f.pointer or "/"
+            contract = _contract_location(log, contract_root, f, cache)
+            observed, shown = _observation_location(log, f) if f.origin == "drift" else (None, None)
+            related = [(contract, f"contract: {f.file}")] if observed and contract else []
+            times = f" (×{f.count})" if f.count > 1 else ""
+            example = f" (e.g. {f.example})" if f.example else ""
+            value = f.example if f.origin == "diff" and f.kind.startswith(_VALUE_KINDS) else None
+            log.result(f.kind, "error" if f.severity == BREAKING else "note",
+                       f"{op}: {f.message}{example}{times}",
+                       identity=(f.origin, f.operation, f.side, f.pointer, value),
+                       physical=observed or contract, logical=log.logical(ptr, f"{qualified} {f.side} {ptr}"),
+                       related=related,
+                       properties={"section": sec, "severity": f.severity, "operation": f.operation, "side": f.side,
+                                   "origin": f.origin, "example": f.example, "count": f.count, "docs": f.source,
+                                   "contract": f.file, "observed": shown})
+    return log.dumps()
 
 
 def render(fmt: str, sections: dict[str, list[DriftFinding]], *, fail_on: str = "breaking",
-           notes: list[str] | None = None, title: str = "wixcontracts drift report") -> str:
+           notes: list[str] | None = None, title: str = "wixcontracts drift report",
+           root: Path | None = None, contract_root: Path | None = None) -> str:
     if fmt == "markdown":
         return markdown(sections, title, notes)
     if fmt == "json":
@@ -159,18 +281,20 @@ def render(fmt: str, sections: dict[str, list[DriftFinding]], *, fail_on: str = 
     if fmt == "junit":
         return junit(sections, fail_on)
     if fmt == "sarif":
-        return sarif(sections)
+        return sarif(sections, root, contract_root)
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 
 def write_all(out_dir: Path, sections: dict[str, list[DriftFinding]], *, fail_on: str = "breaking",
-              notes: list[str] | None = None, stem: str = "drift", title: str = "wixcontracts drift report") -> dict:
+              notes: list[str] | None = None, stem: str = "drift", title: str = "wixcontracts drift report",
+              root: Path | None = None, contract_root: Path | None = None) -> dict:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     for fmt in FORMATS:
         p = out_dir / f"{stem}.{EXT[fmt]}"
-        p.write_text(render(fmt, sections, fail_on=fail_on, notes=notes, title=title), encoding="utf-8")
+        p.write_text(render(fmt, sections, fail_on=fail_on, notes=notes, title=title, root=root,
+                            contract_root=contract_root), encoding="utf-8", errors="backslashreplace")
         paths[fmt] = p
     return paths
 

@@ -174,12 +174,14 @@ class ResponseDrift:
         self.walkers: dict[str, _Walker] = {}
         self.result = Analysis()
         self._index: dict[tuple, DriftFinding] = {}
+        self._where = ""  # the observation being compared (evidence of new findings)
 
     def _add(self, f: DriftFinding) -> None:
         k = f.key()
         if k in self._index:
             self._index[k].count += 1
         else:
+            f.evidence = f.evidence or self._where or None
             self._index[k] = f
             self.result.findings.append(f)
 
@@ -196,6 +198,7 @@ class ResponseDrift:
             self._note(f"{obs.where or obs.url}: no documented operation; not compared")
             return
         op = self.catalog.operations[name]
+        self._where = obs.where
         self.result.observations += 1
         self.result.operations[name] = self.result.operations.get(name, 0) + 1
         if 200 <= int(obs.status) < 300:
@@ -249,6 +252,7 @@ class ResponseDrift:
                                        short(code), "error", file, by_code[code].get("source")))
 
     def finish(self, absent: bool = False) -> Analysis:
+        self._where = ""  # an absent field has no observation to point at
         if absent:
             for w in self.walkers.values():
                 for f in w.absent():

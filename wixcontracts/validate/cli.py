@@ -27,6 +27,7 @@ class Format(str, Enum):
     text = "text"
     json = "json"
     junit = "junit"
+    sarif = "sarif"
 
 
 @app.command()
@@ -43,7 +44,7 @@ def validate(
     surface: Surface = typer.Option(Surface.rest, "--surface"),
     strict: bool = typer.Option(False, "--strict", help="undocumented response fields are errors"),
     allow_unknown: bool = typer.Option(False, "--allow-unknown", help="undocumented request fields are warnings"),
-    fmt: Format = typer.Option(Format.text, "--format", help="text, json or junit"),
+    fmt: Format = typer.Option(Format.text, "--format", help="text, json, junit or sarif"),
 ) -> None:
     """Validate a request, response, error or whole exchange against the contracts."""
     from ..catalog import UnknownOperation
@@ -111,7 +112,9 @@ def validate(
     if fmt is Format.json:
         _emit_json(results, batch)
     elif fmt is Format.junit:
-        _emit_junit(results, kind, name)
+        _emit_junit(results, kind, name, target)
+    elif fmt is Format.sarif:
+        _emit_sarif(results, kind, target, contracts)
     else:
         _emit_text(results, batch)
     if any(isinstance(r, io.InputError) for _, r in results):
@@ -202,27 +205,149 @@ def _emit_json(results, batch: bool) -> None:
     sys.stdout.write(json.dumps(out if batch else out[0], indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def _emit_junit(results, kind: str, name: str | None) -> None:
-    from xml.sax.saxutils import quoteattr, escape as xesc
+def _payload_file(label: str, target: str) -> tuple[str | None, int | None]:
+    """(file, line) a result label stands for: a file, ``FILE:LINE`` of a .jsonl file, or (None, None) for stdin."""
+    from pathlib import Path
 
+    if str(target) == "-":
+        return None, None
+    if Path(target).suffix == ".jsonl" and not Path(target).is_dir():
+        path, _, line = label.rpartition(":")
+        return path, int(line) if line.isdigit() else None
+    return label, None
+
+
+def _shown(label: str, target: str) -> str:
+    """The label with the file relative to the current directory (never a machine's absolute path)."""
+    from ..report.sarif import display_path
+
+    path, line = _payload_file(label, target)
+    if path is None:
+        return label
+    return display_path(path, ".") + (f":{line}" if line is not None else "")
+
+
+def _emit_junit(results, kind: str, name: str | None, target: str = "-") -> None:
+    from ..report import junit as J
     from .io import InputError
 
-    failures = sum(1 for _, r in results if not isinstance(r, InputError) and not r.ok)
-    errs = sum(1 for _, r in results if isinstance(r, InputError))
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<testsuite name={quoteattr(f"wixcontracts validate {kind}")} tests="{len(results)}" '
-             f'failures="{failures}" errors="{errs}">']
+    suite = J.Suite(f"wixcontracts validate {kind}")
     for label, r in results:
         cls = (r.operation if not isinstance(r, InputError) else None) or name or kind
-        lines.append(f"  <testcase classname={quoteattr(str(cls))} name={quoteattr(label)}>")
+        case = suite.add(J.Case(_shown(label, target), str(cls)))
         if isinstance(r, InputError):
-            lines.append(f"    <error message={quoteattr(str(r))}/>")
-        elif not r.ok:
-            body = "\n".join(f"{f.rule} {_where(f)}: {f.message} ({f.source or ''})" for f in r.errors)
-            lines.append(f"    <failure message={quoteattr(f'{len(r.errors)} error(s)')}>{xesc(body)}</failure>")
-        if not isinstance(r, InputError) and r.warnings:
-            body = "\n".join(f"warning {f.rule} {_where(f)}: {f.message}" for f in r.warnings)
-            lines.append(f"    <system-out>{xesc(body)}</system-out>")
-        lines.append("  </testcase>")
-    lines.append("</testsuite>")
-    sys.stdout.write("\n".join(lines) + "\n")
+            msg = _input_error_text(r, label, target)
+            case.error(msg, msg, "input-error")
+            continue
+        if not r.ok:
+            first = r.errors[0]
+            case.fail(f"{len(r.errors)} error(s); first: {first.rule} {_where(first)}: {first.message}",
+                      "\n".join(f"{f.rule} {_where(f)}: {f.message}" + (f" ({f.source})" if f.source else "")
+                                for f in r.errors), first.rule)
+        if r.warnings:
+            case.system_out = "\n".join(f"warning {f.rule} {_where(f)}: {f.message}" for f in r.warnings)
+    sys.stdout.write(J.render_suite(suite))
+
+
+def _input_error_text(e, label: str, target: str) -> str:
+    """The error's one line with the file as ``_shown`` spells it."""
+    from ..report.sarif import display_path
+
+    path, _ = _payload_file(label, target)
+    text = str(e)
+    return text.replace(path, display_path(path, "."), 1) if path else text
+
+
+# short descriptions of the validator's rules (SARIF tool.driver.rules)
+_RULES = {
+    "undocumented-field": "Field not documented for this object",
+    "read-only-field": "Read-only field sent in a request",
+    "oneOf-at-most-one": "More than one member of a ONE-OF group is set",
+    "oneOf-required": "No member of a required ONE-OF group is set",
+    "int64": "Not a valid int64 (decimal digit string)",
+    "enum": "Value is not one of the documented values",
+    "type": "JSON type differs from the contract",
+    "required": "Required field missing",
+    "format": "Value does not match the documented format",
+    "pattern": "Value does not match the documented pattern",
+    "undocumented-error-code": "Error code not documented for this status",
+    "undocumented-status": "HTTP status not documented for the operation",
+    "envelope": "Error response envelope does not match the contract",
+    "header": "Required request header missing or invalid",
+    "route": "No documented operation for this method and path",
+    "host": "Request host is not the Wix API host",
+    "schema": "Payload does not satisfy the contract schema",
+    "input-error": "Payload file could not be read as JSON",
+}
+# where an --exchange file holds what a finding's location refers to
+_EXCHANGE_PART = {"request": "/body", "response": "/response_body", "header": "/headers", "route": "/url",
+                  "path": "/url"}
+
+
+def _file_pointer(f, kind: str) -> str:
+    if kind != "exchange":
+        return f.pointer or ""
+    if f.rule == "undocumented-status":
+        return "/status"
+    part = _EXCHANGE_PART.get(f.location, "")
+    return part if f.location in ("route", "path") else part + (f.pointer or "")
+
+
+def _emit_sarif(results, kind: str, target: str, contracts) -> None:
+    """SARIF 2.1.0: one result per finding, located in the payload file (relative to the current
+    directory) at the line of its JSON pointer; stdin and files outside the current directory get a
+    logical location only."""
+    from pathlib import Path
+
+    from ..report.sarif import Log
+    from .io import InputError
+
+    log = Log(root=Path.cwd(), category=f"wixcontracts-validate-{kind}/")
+    ops = contracts.catalog.operations
+    jsonl: dict[str, tuple] = {}
+
+    def line_starts(path: str):
+        """The file's text and the offset of each line as ``io.items`` numbers them (str.splitlines)."""
+        if path not in jsonl:
+            src = log.source(path)
+            offsets, at = [], 0
+            for piece in (src.text.splitlines(keepends=True) if src else []):
+                offsets.append(at)
+                at += len(piece)
+            jsonl[path] = (src, offsets)
+        return jsonl[path]
+
+    def qualified(op: str | None) -> str:
+        pkg = (ops.get(op) or {}).get("package") if op else None
+        return f"{pkg}.{op}" if pkg else (op or "?")
+
+    for label, r in results:
+        path, line = _payload_file(label, target)
+        shown = scope = _shown(label, target)
+        if isinstance(r, InputError):
+            msg = _input_error_text(r, label, target)
+            log.rule("input-error", _RULES["input-error"])
+            log.result("input-error", "error", msg, identity=("", "input", "", scope),
+                       physical=log.physical(path, line=line) if path else None,
+                       logical=log.logical(shown, shown, "resource"), properties={"payload": shown})
+            continue
+        for f in r.findings:
+            log.rule(f.rule, _RULES.get(f.rule, f"JSON Schema keyword '{f.rule}' not satisfied"))
+            ptr = _file_pointer(f, kind)
+            phys = None
+            if path is not None and line is not None:  # one payload per line of a .jsonl file
+                src, starts = line_starts(path)
+                hit = src.locate(ptr, starts[line - 1]) if src and 0 < line <= len(starts) else None
+                phys = log.physical(path, line=hit[0] if hit else line, column=hit[1] if hit else None)
+            elif path is not None:
+                phys = log.physical(path, ptr)
+            op = r.operation
+            where = f"{qualified(op)} {f.location} {f.pointer or '/'}"
+            text = f"{f.message} (at {f.location} {f.pointer or '/'} of {shown})"
+            log.result(f.rule, "error" if f.severity == "error" else "warning", text,
+                       identity=(op, f.location, f.pointer, scope), physical=phys,
+                       logical=log.logical(f.pointer or "/", where),
+                       properties={"payload": shown, "operation": op, "location": f.location,
+                                   "pointer": f.pointer, "expected": f.expected, "actual": f.actual,
+                                   "docs": f.source})
+    sys.stdout.write(log.dumps())
