@@ -181,6 +181,7 @@ def event_schemas(event: Event, types: dict[str, TypeDef]) -> dict[str, dict]:
             layers["payload"] = f"#/$defs/{event.payload_type}"
     out["envelope"] = em.document(env_root, title=f"{event.event_type} event", extra={
         **common, "x-wix-layer": "event", "x-wix-layers": layers})
+    out["envelope"]["title"] = f"{event.event_type} event"
 
     # the message, every layer bundled
     em = Emitter(types, "response")
@@ -203,6 +204,7 @@ def event_schemas(event: Event, types: dict[str, TypeDef]) -> dict[str, dict]:
         layers["identity"] = f"#/$defs/{identity_type}"
     out["message"] = em.document(msg, title=f"{event.event_type} webhook message", extra={
         **common, "x-wix-layer": "message", "x-wix-layers": layers})
+    out["message"]["title"] = f"{event.event_type} webhook message"
     return out
 
 

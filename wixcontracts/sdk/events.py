@@ -426,7 +426,7 @@ def load_events(package_dir) -> tuple[list[Event], dict[str, TypeDef], list[Diag
     rest_types: dict[str, TypeDef] = dict(files.typings(meta_file).types) if meta_file is not None else {}
     if meta_file is None and (definitions or tagged):
         diags.append(Diagnostic("warning", "sdk.no-meta", "no meta.d.ts: event payloads use the SDK typings with keys renamed to REST form",
-                                str(Path(package_dir) / CJS)))
+                                str(Path(package_dir) / CJS / "meta.d.ts")))
     types: dict[str, TypeDef] = dict(rest_types)
 
     events: list[Event] = []
@@ -463,6 +463,8 @@ def _build_event(files: PackageFiles, etype: str, env: str, doc: JsDoc, decl_fil
     found = files.resolve(decl_file, env)
     if found is None and definition is not None:
         found = files.resolve(definition[2], env)
+    if found is None:  # not imported where it is used: any entry file declaring it
+        found = next(((f, env) for f in files.entry_files() if env in f.declared), None)
     if found is None:
         diags.append(Diagnostic("error", "sdk.event-no-envelope", f"{etype}: envelope {env} is not declared in the package", where))
         return None

@@ -193,6 +193,8 @@ def verify(token: Any, public_key: Any, *, audience: str | None = None, issuer: 
         raise WebhookError(f"JWT audience is {claims.get('aud')!r}, expected {audience!r}") from None
     except pyjwt.InvalidIssuerError:
         raise WebhookError(f"JWT issuer is {claims.get('iss')!r}, expected {issuer!r}") from None
+    except pyjwt.DecodeError as exc:  # what the structural check above lets through (non-canonical base64)
+        raise WebhookError(f"malformed JWT: {exc}") from None
     except pyjwt.MissingRequiredClaimError as exc:
         raise WebhookError(f"JWT lacks the {exc.claim!r} claim") from None
     except pyjwt.PyJWTError as exc:
