@@ -160,7 +160,8 @@ def event_schemas(event: Event, types: dict[str, TypeDef]) -> dict[str, dict]:
     to, every layer reachable through ``contentSchema``), ``envelope`` (the domain event, or
     the payload of a plain event) and ``payload`` (absent when the event carries none)."""
     out: dict[str, dict] = {}
-    common = {"x-wix-event-type": event.event_type, "x-wix-event": _facts(event), "x-wix-source": event.source.ref()}
+    common = {"x-wix-event-type": event.event_type, "x-wix-event": _facts(event),
+              "x-wix-event-source": event.source.ref(), "x-wix-source": event.source.ref()}
 
     # payload alone
     if event.payload_type:

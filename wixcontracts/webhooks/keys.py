@@ -63,9 +63,10 @@ def _public_pem(private_key) -> str:
 
 def _write_new(path: Path, data: bytes, mode: int) -> bool:
     """Create ``path`` with ``data`` atomically; False when it already exists."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
     try:
-        os.fchmod(fd, mode)
+        if mode != 0o600 and hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
@@ -74,6 +75,10 @@ def _write_new(path: Path, data: bytes, mode: int) -> bool:
             os.link(tmp, path)
         except FileExistsError:
             return False
+        except OSError:  # no hard links here: a rename, unless someone was faster
+            if path.exists():
+                return False
+            os.replace(tmp, path)
         return True
     finally:
         try:
@@ -118,9 +123,10 @@ def cached_key_pair(name: str = DEFAULT_NAME, *, directory: Path | None = None, 
 
 
 def _replace(path: Path, data: bytes, mode: int) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # created 0600
     try:
-        os.fchmod(fd, mode)
+        if mode != 0o600 and hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         os.replace(tmp, path)

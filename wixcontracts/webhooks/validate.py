@@ -245,7 +245,7 @@ def validate_event(schemas: Lookup | EventContracts, raw: Any, *, public_key: An
         return result
     if layer is not None and layer not in ("message", "event", "payload"):
         raise WebhookError(f"layer {layer!r}: expected message, event or payload")
-    layer = layer or detected or detect_layer(value)
+    layer = detected or layer or detect_layer(value)  # a JWT always holds a message
     if event_type is None:
         if layer == "message":
             event_type = value.get("eventType") if isinstance(value, dict) else None
