@@ -10,7 +10,7 @@ from wixcontracts.ir import OneOf, iter_fields
 from wixcontracts.sdk.events import load_events
 from wixcontracts.sdk.plugins import load_service_plugin
 
-from .conftest import BOOKINGS, PINS, write_package
+from .conftest import PINS, write_package
 
 EXPECTED_TOTAL = 47
 PLUGINS = {name: pin["plugin"] for name, pin in PINS.items() if "plugin" in pin}

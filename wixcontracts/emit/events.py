@@ -32,7 +32,7 @@ field is a bug, and Wix wants the response exactly as specified).
 from __future__ import annotations
 
 from ..ir import Event, Field, PluginMethod, ServicePlugin, TypeDef, iter_fields
-from .jsonschema import SCHEMA_DIALECT, Emitter, one_of_constraints
+from .jsonschema import Emitter, one_of_constraints
 
 JSON_MEDIA_TYPE = "application/json"
 EVENT_DEF = "_Event"  # $defs key of the domain event (never a TypeScript type name)

@@ -29,7 +29,6 @@ from wixcontracts.ir import Diagnostic, PluginMethod, ServicePlugin, Source, Typ
 
 from .events import CJS, DtsFile, PackageFiles, _descendants, _leading_jsdoc, _string_value, _text, _unwrap, \
     package_identity, reachable, rest_shaped
-from .typings import parse_jsdoc
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())
 PLUGIN_DEFINITION = "ServicePluginDefinition"
@@ -233,4 +232,4 @@ def load_service_plugin(package_dir) -> tuple[ServicePlugin | None, dict[str, Ty
     return plugin, types, diags
 
 
-__all__ = ["load_service_plugin", "parse_jsdoc"]
+__all__ = ["load_service_plugin"]
