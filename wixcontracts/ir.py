@@ -301,3 +301,78 @@ class Api:
             svc = self.services[slug]
             for name in sorted(svc.model.operations):
                 yield svc, svc.model.operations[name]
+
+# ---------------------------------------------------------------- events and service plugins
+# The other direction (Wix -> integrator): webhook events Wix delivers, and service-plugin
+# methods Wix calls.  Plain data, filled by ``wixcontracts.sdk.events`` / ``.plugins``.
+
+EventKind = Literal["created", "updated", "deleted", "action", "plain"]
+
+
+@dataclass
+class Event:
+    """One webhook event type of an SDK package.
+
+    ``kind``: ``created`` / ``updated`` / ``deleted`` (entity events: the domain event
+    carries the entity), ``action`` (the domain event carries an action body), ``plain``
+    (a legacy event whose message ``data`` is the payload itself, no domain-event wrapper).
+    ``payload_type`` is the REST-shaped type the body decodes to (``Booking`` for
+    ``booking_created``, ``BookingCanceled`` for ``booking_canceled``); ``None`` when the
+    event carries no body (some ``deleted`` events)."""
+
+    event_type: str  # wix.bookings.v2.booking_created
+    slug: str  # created
+    kind: str  # EventKind
+    entity_fqdn: str | None  # wix.bookings.v2.booking (the event type without "_<slug>")
+    payload_type: str | None  # REST type name, from meta.d.ts when the package has one
+    envelope_type: str  # SDK envelope interface: BookingCreatedEnvelope
+    sdk_name: str  # SDK export: onBookingCreated
+    package: str
+    version: str
+    source: Source  # the tagged declaration (``@webhook @eventType @slug``)
+    webhook: bool = True  # tagged ``@webhook``
+    metadata_type: str = "EventMetadata"  # BaseEventMetadata for plain events
+    modified_fields: bool = False  # the SDK envelope declares ``modifiedFields``
+    scopes: list[dict] = field(default_factory=list)  # [{"name":..., "id":...}] as Operation.scopes
+    permission_ids: list[str] = field(default_factory=list)
+    service_identifier: str | None = None
+    maturity: str | None = None  # @documentationMaturity (preview)
+    deprecated: bool = False
+    also: list[Source] = field(default_factory=list)  # the EventDefinition<...> declaration
+
+    @property
+    def entity_type(self) -> str | None:
+        """The entity type for entity events, else ``None``."""
+        return self.payload_type if self.kind in ("created", "updated", "deleted") else None
+
+
+@dataclass
+class PluginMethod:
+    """One handler method of a service plugin: Wix sends ``{request, metadata}``
+    (``envelope_type``), the app answers ``response_type``."""
+
+    name: str  # calculatePrice
+    request_type: str  # CalculatePriceRequest
+    response_type: str | None  # CalculatePriceResponse
+    envelope_type: str  # CalculatePriceEnvelope
+    metadata_type: str | None  # Context
+    source: Source
+    http_path: str | None = None  # primaryHttpMappingPath of the SDK's definition: /v1/calculate-price
+    errors: list[str] = field(default_factory=list)  # @throws: error types the method may return
+    also: list[Source] = field(default_factory=list)
+
+
+@dataclass
+class ServicePlugin:
+    """A service-plugin package: the handlers an app provides (``provideHandlers``)."""
+
+    package: str
+    version: str
+    component_type: str | None  # BOOKINGS_PRICING_PROVIDER (the SDK's ServicePluginDefinition)
+    methods: list[PluginMethod]
+    source: Source  # the provideHandlers declaration
+    sdk_shaped: bool = True  # types come from the SDK typings (keys renamed to REST form)
+
+    @property
+    def name(self) -> str:
+        return self.package.rsplit("_", 1)[-1] if "_" in self.package else self.package
