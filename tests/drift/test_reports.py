@@ -9,10 +9,10 @@ from wixcontracts.drift.model import DriftFinding, fails
 from wixcontracts.drift.report import as_json, junit, markdown, sarif, write_all
 from wixcontracts.paths import data_root
 
-F = [DriftFinding("createBooking", "undocumented-enum-value", "breaking", "/booking/status", "new value",
-                  '"NO_SHOW"', "response", "schemas/rest/createBooking.response.json", "https://x/doc.md#L1", 2),
-     DriftFinding("createBooking", "undocumented-field", "informational", "/booking/loyaltyTier", "extra | field",
-                  '"GOLD"', "response", "schemas/rest/createBooking.response.json")]
+F = [DriftFinding("bookings.createBooking", "undocumented-enum-value", "breaking", "/booking/status", "new value",
+                  '"NO_SHOW"', "response", "schemas/bookings/rest/createBooking.response.json", "https://x/doc.md#L1", 2),
+     DriftFinding("bookings.createBooking", "undocumented-field", "informational", "/booking/loyaltyTier", "extra | field",
+                  '"GOLD"', "response", "schemas/bookings/rest/createBooking.response.json")]
 SECTIONS = {"response drift": F, "docs diff": []}
 
 
@@ -20,7 +20,7 @@ def test_markdown_counts_first_and_table_escaping():
     md = markdown(SECTIONS)
     lines = md.splitlines()
     assert lines[0].startswith("## ") and lines[2] == "**1 breaking**, 1 informational (2 findings)"
-    assert "#### `createBooking`" in md and "extra \\| field" in md and "(×2)" in md and "No findings." in md
+    assert "#### `bookings.createBooking`" in md and "extra \\| field" in md and "(×2)" in md and "No findings." in md
 
 
 def test_json():
@@ -32,7 +32,7 @@ def test_json():
 def test_junit_fail_on():
     root = ET.fromstring(junit(SECTIONS, "breaking"))
     assert root.tag == "testsuites" and root.get("failures") == "1"
-    tc = root.find("testsuite/testcase[@name='createBooking']")
+    tc = root.find("testsuite/testcase[@name='bookings.createBooking']")
     assert "NO_SHOW" in tc.find("failure").text and "loyaltyTier" in tc.find("system-out").text
     assert ET.fromstring(junit(SECTIONS, "none")).get("failures") == "0"
     assert ET.fromstring(junit(SECTIONS, "any")).find("testsuite/testcase/failure").text.count("\n") == 1
@@ -47,7 +47,7 @@ def test_sarif_maps_findings_to_schema_files():
     r0 = run["results"][0]
     assert r0["level"] == "error" and run["results"][1]["level"] == "note"
     loc = r0["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "schemas/rest/createBooking.response.json"
+    assert loc["artifactLocation"]["uri"] == "schemas/bookings/rest/createBooking.response.json"
     assert loc["region"]["startLine"] >= 1 and r0["properties"]["example"] == '"NO_SHOW"'
 
 

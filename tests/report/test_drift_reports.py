@@ -42,8 +42,8 @@ def _run(tmp: Path, name: str) -> list[DriftFinding]:
     live_run(WeirdEmulator(), tmp / name)
     found = analyse_path(tmp / name).findings
     # and one made by hand: a lone surrogate and a 10 kB message, first seen in a file that does not exist
-    return found + [DriftFinding("createBooking", "type-mismatch", BREAKING, "/booking/x", AWKWARD + LONG, AWKWARD,
-                                 "response", "schemas/rest/createBooking.response.json", evidence="gone.json#3")]
+    return found + [DriftFinding("bookings.createBooking", "type-mismatch", BREAKING, "/booking/x", AWKWARD + LONG, AWKWARD,
+                                 "response", "schemas/bookings/rest/createBooking.response.json", evidence="gone.json#3")]
 
 
 @pytest.fixture
@@ -105,8 +105,8 @@ def test_drift_sarif_from_the_contract_repository(drift, tmp_path, monkeypatch, 
     assert_no_absolute_paths(text, doc, ROOT)
     enum = next(r for f, r in zip(drift, results(doc)) if f.pointer == "/booking/status")
     phys = enum["locations"][0]["physicalLocation"]
-    assert phys["artifactLocation"]["uri"] == "schemas/rest/createBooking.response.json"
-    line = (ROOT / "schemas/rest/createBooking.response.json").read_text().splitlines()[phys["region"]["startLine"] - 1]
+    assert phys["artifactLocation"]["uri"] == "schemas/bookings/rest/createBooking.response.json"
+    line = (ROOT / "schemas/bookings/rest/createBooking.response.json").read_text().splitlines()[phys["region"]["startLine"] - 1]
     assert line.strip() == '"status": {'
     # both at once when both are under the root: observation primary, contract related
     doc = json.loads(sarif({"response drift": drift}, root=tmp_path, contract_root=tmp_path / "c"))
@@ -115,7 +115,7 @@ def test_drift_sarif_from_the_contract_repository(drift, tmp_path, monkeypatch, 
     doc = json.loads(sarif({"response drift": drift}, root=tmp_path, contract_root=tmp_path / "c"))
     enum = next(r for f, r in zip(drift, results(doc)) if f.pointer == "/booking/status")
     assert enum["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
-        "c/schemas/rest/createBooking.response.json"
+        "c/schemas/bookings/rest/createBooking.response.json"
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def contract_versions(tmp_path_factory):
     for name in ("old", "new"):
         for part in ("contracts", "schemas"):
             shutil.copytree(ROOT / part, base / name / part)
-    p = base / "new" / "schemas" / "rest" / "createBooking.response.json"
+    p = base / "new" / "schemas" / "bookings" / "rest" / "createBooking.response.json"
     d = json.loads(p.read_text())
     d["$defs"]["BookingStatus"]["enum"] += [AWKWARD, LONG]
     del d["$defs"]["Booking"]["properties"]["paymentStatus"]
@@ -160,8 +160,8 @@ def test_diff_reports(contract_versions, monkeypatch, junit_schema, sarif_valida
     by_kind = {f.kind: r for f, r in zip(found, res)}
     tc = by_kind["type-changed"]["locations"][0]
     assert tc["logicalLocations"][0]["fullyQualifiedName"] == "bookings.createBooking response /booking/totalParticipants"
-    assert tc["physicalLocation"]["artifactLocation"]["uri"] == "new/schemas/rest/createBooking.response.json"
-    line = (base / "new/schemas/rest/createBooking.response.json").read_text().splitlines()[
+    assert tc["physicalLocation"]["artifactLocation"]["uri"] == "new/schemas/bookings/rest/createBooking.response.json"
+    line = (base / "new/schemas/bookings/rest/createBooking.response.json").read_text().splitlines()[
         tc["physicalLocation"]["region"]["startLine"] - 1]
     assert line.strip() == '"totalParticipants": {'
     removed = by_kind["operation-removed"]["locations"][0]
@@ -186,7 +186,7 @@ def test_diff_cli_sarif(contract_versions, monkeypatch, sarif_validator):
     doc = valid_sarif(sarif_validator, r.stdout)
     assert_no_absolute_paths(r.stdout, doc, contract_versions)
     assert {u["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for u in results(doc)} == {
-        "new/contracts/catalog.json", "new/schemas/rest/createBooking.response.json"}
+        "new/contracts/catalog.json", "new/schemas/bookings/rest/createBooking.response.json"}
 
 
 def test_nightly_files(drift, contract_versions, tmp_path, junit_schema, sarif_validator):

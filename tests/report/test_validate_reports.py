@@ -126,7 +126,7 @@ def test_sarif_jsonl_stdin_and_outside_the_current_directory(tmp_path, monkeypat
 
 
 def test_sarif_exchange_points_into_the_exchange_file(tmp_path, monkeypatch, sarif_validator):
-    ex = {"method": "POST", "url": f"https://www.wixapis.com/bookings/v2/multi_service_bookings/{UUID}/decline",
+    ex = {"method": "POST", "url": f"https://www.wixapis.com/bookings/multiServiceBookings/v2/multi_service_bookings/{UUID}/decline",
           "headers": {"wix-site-id": UUID}, "body": WEIRD, "status": 200, "response_body": {"multiServiceBooking": {}}}
     _write(tmp_path / "ex.json", ex)
     monkeypatch.chdir(tmp_path)

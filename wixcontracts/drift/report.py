@@ -191,7 +191,8 @@ def _contract_location(log, contract_root: Path, f: DriftFinding, cache: dict) -
     segs = split_pointer(f.pointer)
     if f.file.endswith("catalog.json"):
         ops = doc.get("operations") if isinstance(doc, dict) else None
-        i = next((i for i, o in enumerate(ops or []) if isinstance(o, dict) and o.get("name") == f.operation), None)
+        i = next((i for i, o in enumerate(ops or []) if isinstance(o, dict)
+                  and f.operation in (o.get("id"), o.get("name"))), None)
         return log.physical(path, ["operations", str(i)] if i is not None else None)
     if f.side == "error" and segs[:1] == ["errors"] and len(segs) == 2:  # error-code-*: the code's enum entry
         pos = src.text.find(json.dumps(segs[1]))
@@ -221,15 +222,6 @@ def _observation_location(log, f: DriftFinding) -> tuple[dict | None, str | None
     return log.physical(file, segs), shown
 
 
-def _packages(contract_root: Path) -> dict[str, str]:
-    try:
-        from ..catalog import Catalog
-
-        return {n: o.get("package") or "" for n, o in Catalog(contract_root).operations.items()}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
-
-
 def sarif(sections: dict[str, list[DriftFinding]], root: Path | None = None,
           contract_root: Path | None = None, category: str | None = None) -> str:
     """SARIF 2.1.0. ``root``: the base of every location (default: the current directory); nothing
@@ -246,13 +238,12 @@ def sarif(sections: dict[str, list[DriftFinding]], root: Path | None = None,
     category = category or "wixcontracts-" + "-".join("-".join(k.split()) for k in sections) + "/"
     log = Log(root=Path(root) if root else Path.cwd(), category=category)
     contract_root = Path(contract_root) if contract_root else data_root()
-    packages = _packages(contract_root)
     cache: dict = {}
     for sec, fs in sections.items():
         for f in fs:
             log.rule(f.kind, _RULE_HELP.get(f.kind, f.kind.replace("-", " ")))
             op = f.operation or "-"
-            qualified = f"{packages[op]}.{op}" if packages.get(op) else op
+            qualified = op  # operation ids are qualified already (service.operation)
             ptr = f.pointer or "/"
             contract = _contract_location(log, contract_root, f, cache)
             observed, shown = _observation_location(log, f) if f.origin == "drift" else (None, None)

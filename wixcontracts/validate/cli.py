@@ -303,7 +303,6 @@ def _emit_sarif(results, kind: str, target: str, contracts) -> None:
     from .io import InputError
 
     log = Log(root=Path.cwd(), category=f"wixcontracts-validate-{kind}/")
-    ops = contracts.catalog.operations
     jsonl: dict[str, tuple] = {}
 
     def line_starts(path: str):
@@ -318,8 +317,7 @@ def _emit_sarif(results, kind: str, target: str, contracts) -> None:
         return jsonl[path]
 
     def qualified(op: str | None) -> str:
-        pkg = (ops.get(op) or {}).get("package") if op else None
-        return f"{pkg}.{op}" if pkg else (op or "?")
+        return op or "?"  # operation ids are qualified already (service.operation)
 
     for label, r in results:
         path, line = _payload_file(label, target)
