@@ -29,6 +29,7 @@ import tree_sitter_typescript
 from wixcontracts.ir import Diagnostic, Field, OneOf, Operation, Source, Surface, TypeDef, iter_fields
 
 from .typings import Typings
+from .urls import DEFAULT_HOST, resolve_client_path
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())  # TS grammar reads JS too
 DEFAULT_DOMAIN = "_"
@@ -207,9 +208,6 @@ def _mappings(fn) -> dict[str, list[tuple[str, str]]]:
 
 # ------------------------------------------------------------------ path resolution
 
-CLIENT_HOST = "www.wixapis.com"  # the host Wix's official client (@wix/sdk) sends REST calls to
-
-
 def _segment_prefix(dest: str, path: str) -> bool:
     if dest in ("", "/"):
         return True
@@ -222,29 +220,10 @@ def _join(src: str, rest: str) -> str:
     return src.rstrip("/") + rest if rest.startswith(("/", ":")) else src.rstrip("/") + "/" + rest
 
 
-def _domain_mappings(host: str, mappings: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """The mappings the SDK runtime's ``resolveUrl`` uses for ``host``: the host's own entry, else its root
-    domain's, else the most specific wildcard's, else the user domain ``_``."""
-    if host in mappings:
-        return mappings[host]
-    root = ".".join(host.split(".")[1:])
-    for domain, entries in mappings.items():
-        if domain == root:
-            return entries
-    wild = sorted((d for d in mappings if d.startswith("*.") and len(host) > len(d) - 1 and host.endswith(d[1:])),
-                  key=len, reverse=True)
-    if wild:
-        return mappings[wild[0]]
-    return mappings.get(DEFAULT_DOMAIN, [])
-
-
-def client_path(proto_path: str, mappings: dict[str, list[tuple[str, str]]], host: str = CLIENT_HOST) -> str:
-    """Where the official client sends a request for ``proto_path``: the FIRST mapping of the host's
-    domain whose ``destPath`` is a (plain string) prefix of the path, as ``resolveUrl`` does."""
-    for src, dest in _domain_mappings(host, mappings):
-        if proto_path.startswith(dest):
-            return src + proto_path[len(dest):]
-    return proto_path
+def client_path(proto_path: str, mappings: dict[str, list[tuple[str, str]]], host: str = DEFAULT_HOST) -> str:
+    """Where the official client sends a request for ``proto_path`` (:func:`wixcontracts.sdk.urls.resolve_client_path`:
+    the FIRST mapping of the host's domain whose ``destPath`` is a plain string prefix)."""
+    return resolve_client_path(proto_path, mappings, host)
 
 
 def _gateway_proto(path: str, entries: list[tuple[str, str]]) -> str | None:
