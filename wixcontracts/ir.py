@@ -112,6 +112,7 @@ class Field:
     origins: set[str] = field(default_factory=set)  # {"docs", "sdk"} after a merge
     also: list[Source] = field(default_factory=list)  # the other sources that state this field
     public: bool = True  # False: declared only by the SDK's internal typings (known, not public)
+    wire: str | None = None  # how the wire encodes it, where it differs from the typings: field-mask | float
 
     @property
     def has_body(self) -> bool:

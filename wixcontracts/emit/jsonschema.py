@@ -12,6 +12,7 @@ Rules (see README "Schema rules"):
 
 from __future__ import annotations
 
+import copy
 from itertools import combinations
 
 from ..ir import ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, iter_fields
@@ -21,6 +22,16 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # "$" also matches before a trailing newline in Python's re; this anchor does not,
 # and behaves the same in jsonschema-rs.
 INT64_PATTERN = r"^-?[0-9]{1,19}(?![\s\S])"
+
+
+# google.protobuf.FieldMask in proto3 JSON is ONE comma-separated string of field paths ("name,price"):
+# the official client sends that; Wix's own responses also use {"paths": [...]}, and the typings declare
+# a string array. All three are accepted.
+FIELD_MASK = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}},
+                        {"type": "object", "properties": {"paths": {"type": "array", "items": {"type": "string"}}},
+                         "required": ["paths"]}], "x-wix-field-mask": True}
+# proto3 JSON writes a non-finite float as a string; the official client does too (transformSDKFloatToRESTFloat)
+NON_FINITE = {"type": "string", "enum": ["NaN", "Infinity", "-Infinity"]}
 
 
 class Emitter:
@@ -127,6 +138,15 @@ class Emitter:
         s = self.typeref(f.type, f)
         if f.enum and f.type.kind != "named":
             s = {"type": "string", "enum": [v.name for v in f.enum]}
+        if f.wire == "field-mask":
+            s = copy.deepcopy(FIELD_MASK)
+            s["anyOf"][2]["properties"]["paths"]["x-wix-source"] = f.source.ref()
+        elif f.wire == "float":
+            s = dict(s)
+            if s.get("type") == "array" and isinstance(s.get("items"), dict):
+                s["items"] = {"anyOf": [s["items"], NON_FINITE], "x-wix-float": True}
+            else:
+                s = {"anyOf": [s, NON_FINITE], "x-wix-float": True}
         s = dict(s)
         if f.read_only:
             s["readOnly"] = True

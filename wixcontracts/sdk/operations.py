@@ -47,6 +47,10 @@ class RestMethod:
     path: str  # canonical: /_api/bookings-service/v2/bookings/{bookingId}/cancel
     aliases: list[str] = field(default_factory=list)
     line: int = 0  # 1-based line of the request builder's ``method:``
+    # the runtime's value transforms between the SDK's and the wire's shapes (``transformPaths``):
+    # (kind, dotted field path) for the request and for the response; kind: field-mask | float | timestamp
+    request_transforms: list[tuple[str, str]] = field(default_factory=list)
+    response_transforms: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -163,8 +167,44 @@ def _meta_info(fn) -> dict | None:
     return None
 
 
+TRANSFORM_KINDS = {"FieldMask": "field-mask", "Float": "float", "Timestamp": "timestamp"}
+
+
+def _transforms(fn) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The ``transformPaths(data, [{transformFn, paths: [{path}]}])`` calls of a request builder: the request's
+    (``serializedData``) and the response's (``transformResponse``) value transforms."""
+    request: list[tuple[str, str]] = []
+    response: list[tuple[str, str]] = []
+    for call in _descendants(fn, ("call_expression",)):
+        callee = call.child_by_field_name("function")
+        if callee is None or not _text(callee).rstrip(")").endswith("transformPaths"):
+            continue
+        args = call.child_by_field_name("arguments")
+        arrays = [a for a in (args.named_children if args is not None else []) if a.type == "array"]
+        if not arrays:
+            continue
+        in_response, node = False, call.parent
+        while node is not None and node is not fn:
+            if node.type == "pair" and _key(node) == "transformResponse":
+                in_response = True
+                break
+            node = node.parent
+        for spec in arrays[0].named_children:
+            pairs = _pairs(spec)
+            tf = pairs.get("transformFn", (None, None))[0]
+            kind = next((k for name, k in TRANSFORM_KINDS.items() if tf is not None and name in _text(tf)), None)
+            plist = pairs.get("paths", (None, None))[0]
+            if kind is None or plist is None or plist.type != "array":
+                continue
+            for item in plist.named_children:
+                path = _string(_pairs(item).get("path", (None, None))[0])
+                if path:
+                    (response if in_response else request).append((kind, path))
+    return request, response
+
+
 def _builder_info(fn) -> dict | None:
-    """``{method, methodFqn, resolver, protoPath}`` of a request builder."""
+    """``{method, methodFqn, resolver, protoPath, transforms}`` of a request builder."""
     for obj in _descendants(fn, ("object",)):
         pairs = _pairs(obj)
         if "method" in pairs and "url" in pairs:
@@ -177,12 +217,15 @@ def _builder_info(fn) -> dict | None:
                     if arg.type == "call_expression":  # Object.assign(...) style
                         continue
                     proto = _string(_pairs(arg).get("protoPath", (None, None))[0]) or proto
+            request, response = _transforms(fn)
             return {
                 "method": _string(pairs["method"][0]),
                 "method_fqn": _string(pairs.get("methodFqn", (None, None))[0]) or "",
                 "resolver": resolver,
                 "proto_path": proto,
                 "line": _line(pairs["method"][1]),
+                "request_transforms": request,
+                "response_transforms": response,
             }
     return None
 
@@ -319,7 +362,8 @@ def extract_rest_methods(js_text: str | bytes, path: str = "<memory>") -> tuple[
         if not mappings:
             diags.append(Diagnostic("warning", "sdk.no-mapping", f"{exported}: no URL mapping for {proto}", where))
         canonical, aliases = canonical_and_aliases(proto, mappings)
-        methods.append(RestMethod(exported, http, proto, info["method_fqn"], canonical, aliases, info["line"]))
+        methods.append(RestMethod(exported, http, proto, info["method_fqn"], canonical, aliases, info["line"],
+                                  info["request_transforms"], info["response_transforms"]))
     return methods, diags
 
 
@@ -341,6 +385,28 @@ def _required_paths(members: list, types: dict[str, TypeDef], prefix: str = "", 
         elif ref.kind == "named" and ref.name in types and ref.name not in seen:
             out += _required_paths(types[ref.name].members, types, path + ".", depth + 1, seen | {ref.name})
     return out
+
+
+def _mark_transforms(members: list, types: dict[str, TypeDef], transforms: list[tuple[str, str]],
+                     where: str, diags: list[Diagnostic]) -> None:
+    """Mark the fields the runtime re-encodes on the wire (``Field.wire``): a FieldMask travels as one
+    comma-separated string, a float may travel as ``"NaN"``/``"Infinity"``.  Timestamps are strings on the
+    wire already (``Date`` only in the SDK's own typings)."""
+    for kind, path in transforms:
+        if kind == "timestamp":
+            continue
+        scope, f = members, None
+        for part in path.split("."):
+            f = next((x for x in iter_fields(scope) if x.name == part), None)
+            if f is None:
+                break
+            t = f.type.items if f.type.kind == "array" and f.type.items else f.type
+            scope = f.members or (types[t.name].members if t.kind == "named" and t.name in types else [])
+        if f is None:
+            diags.append(Diagnostic("info", "sdk.transform-path", f"{kind} transform of '{path}': no such field",
+                                    where))
+            continue
+        f.wire = kind
 
 
 def build_operations(
@@ -366,6 +432,9 @@ def build_operations(
         if resp is None:
             diags.append(Diagnostic("warning", "sdk.no-response-type", f"{m.name}: response type {resp_name} not found", src.ref()))
         params: list[Field] = [copy.deepcopy(f) for f in iter_fields(req.members)] if req else []
+        _mark_transforms(params, typings.types, m.request_transforms, src.ref(), diags)
+        if resp is not None:
+            _mark_transforms(resp.members, typings.types, m.response_transforms, src.ref(), diags)
         surface = Surface(
             kind="rest",
             source=src,
