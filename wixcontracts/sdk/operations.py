@@ -397,6 +397,10 @@ def _mark_transforms(members: list, types: dict[str, TypeDef], transforms: list[
             continue
         scope, f = members, None
         for part in path.split("."):
+            if part == "*" and f is not None and f.type.kind == "map":  # the values of a map
+                t = f.type.items
+                scope = types[t.name].members if t is not None and t.kind == "named" and t.name in types else []
+                continue
             f = next((x for x in iter_fields(scope) if x.name == part), None)
             if f is None:
                 break
