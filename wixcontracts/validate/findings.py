@@ -9,11 +9,49 @@ ACTUAL_MAX = 80
 
 
 def short_repr(value: Any, limit: int = ACTUAL_MAX) -> str:
+    """``repr(value)``, cut to ``limit`` characters (the last one "…"); a big list or dict is not
+    rendered whole to be cut."""
     try:
-        text = repr(value)
+        if type(value) in (list, dict, tuple) and len(value) > 8:
+            text = _bounded_repr(value, limit + 1)
+        else:
+            text = repr(value)
     except Exception:  # pragma: no cover - exotic objects
         text = f"<{type(value).__name__}>"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bounded_repr(value: Any, limit: int) -> str:
+    """A prefix of ``repr(value)`` at least ``limit`` characters long (or all of it)."""
+    parts: list[str] = []
+    size = 0
+
+    def put(text: str) -> bool:
+        nonlocal size
+        parts.append(text)
+        size += len(text)
+        return size >= limit
+
+    def walk(v: Any) -> bool:  # True once enough text is out
+        t = type(v)
+        if t in (list, tuple):
+            if put("[" if t is list else "("):
+                return True
+            for i, x in enumerate(v):
+                if (i and put(", ")) or walk(x):
+                    return True
+            return put("]" if t is list else (",)" if len(v) == 1 else ")"))
+        if t is dict:
+            if put("{"):
+                return True
+            for i, (k, x) in enumerate(v.items()):
+                if (i and put(", ")) or walk(k) or put(": ") or walk(x):
+                    return True
+            return put("}")
+        return put(repr(v) if not (t is str and len(v) > limit) else repr(v[:limit]))
+
+    walk(value)
+    return "".join(parts)
 
 
 def pointer(path) -> str:
