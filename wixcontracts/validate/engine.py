@@ -368,7 +368,8 @@ def _esc(part: Any) -> str:
 
 def _translate(explaining: dict, base: str, rel: tuple) -> _Loc:
     """Map an evaluation path of the explaining form (relative to the subschema at pointer ``base``) to the
-    strict schema's, recognising the rewrites :func:`explaining_variant` made."""
+    strict schema's, recognising the rewrites :func:`explaining_variant` made.  A path that does not walk
+    (jsonschema-rs 0.60 leaves empty names out of its paths) is "broken"."""
     node: Any = _resolve_ref(explaining, base) if base != "#" else explaining
     ptr = base
     out: list = []
@@ -377,7 +378,11 @@ def _translate(explaining: dict, base: str, rel: tuple) -> _Loc:
     while i < n:
         step = rel[i]
         if not isinstance(node, dict):
-            out.extend(rel[i:])
+            return _Loc("broken", rel, "", 0)
+        if i == n - 1:  # the keyword
+            out.append(step)
+            if step not in node:
+                return _Loc("broken", rel, "", 0)
             break
         if step == "$ref" and isinstance(node.get("$ref"), str):
             out.append(step)
@@ -398,18 +403,21 @@ def _translate(explaining: dict, base: str, rel: tuple) -> _Loc:
         out.append(step)
         ptr = f"{ptr}/{_esc(step)}"
         if step in _NAMED or step in _INDEXED:
-            if i + 1 < n:
-                sub = rel[i + 1]
-                out.append(sub)
-                ptr = f"{ptr}/{_esc(sub)}"
-                if step in ("properties", "patternProperties", "prefixItems"):
-                    consumed += 1
-                node = child.get(sub) if isinstance(child, dict) else (
-                    child[sub] if isinstance(child, list) and isinstance(sub, int) and sub < len(child) else None)
-                i += 2
-                continue
-        elif step in ("items", "additionalItems", "contains", "unevaluatedItems", "additionalProperties",
-                      "unevaluatedProperties"):
+            sub = rel[i + 1]
+            out.append(sub)
+            ptr = f"{ptr}/{_esc(sub)}"
+            if step in ("properties", "patternProperties", "prefixItems"):
+                consumed += 1
+            if isinstance(child, dict) and sub in child:
+                node = child[sub]
+            elif isinstance(child, list) and isinstance(sub, int) and 0 <= sub < len(child):
+                node = child[sub]
+            else:
+                return _Loc("broken", rel, "", 0)
+            i += 2
+            continue
+        if step in ("items", "additionalItems", "contains", "unevaluatedItems", "additionalProperties",
+                    "unevaluatedProperties"):
             consumed += 1
         node = child
         i += 1
@@ -538,6 +546,11 @@ def _message(e: _Err) -> str:
     return f"{inst} is not valid under {kw!r}"
 
 
+class _Unexplainable(Exception):
+    """A jsonschema-rs error whose paths do not walk the schema and the instance (jsonschema-rs 0.60 leaves
+    empty names, the key ``""``, out of both): the reference engine explains that payload."""
+
+
 class _Info:
     """What one evaluation path (of one jsonschema-rs call site) means, cached."""
 
@@ -603,6 +616,8 @@ class _Explainer:
         loc = _translate(self.c.explaining, site.base, rel)
         ref = site.ref_prefix + loc.ref
         located = None
+        if loc.kind == "broken":
+            raise _Unexplainable(rel)
         if loc.kind != "big":
             located = self.c._nodes.get(ref)
             if located is None:
@@ -633,6 +648,8 @@ class _Explainer:
                 info = self.info(site, rel)
             ip = e.instance_path
             kind = info.kind
+            if len(ip) != info.consumed + (kind != "plain"):
+                raise _Unexplainable(rel)
             if kind == "big":
                 if big is not None:
                     big.append((info.ptr, info.ref + ("items",), inst_prefix + ip[:info.consumed]))
@@ -733,8 +750,11 @@ class _Explainer:
 
 
 def _at(value: Any, path) -> Any:
-    for p in path:
-        value = value[p]
+    try:
+        for p in path:
+            value = value[p]
+    except (KeyError, IndexError, TypeError):
+        raise _Unexplainable(path) from None
     return value
 
 
@@ -792,7 +812,12 @@ def explain(compiled: Compiled, instance: Any, *, location: str, default_source:
     pol = _Policy(location, default_source, undocumented, closed_by_us, readonly, code_path, error_rule)
     budget = _Budget(cap + 1)  # no one error needs more findings than that to fill the page
 
-    errors = _Explainer(compiled, instance, max(cap, 1), pol, budget).run()
+    try:
+        errors = _Explainer(compiled, instance, max(cap, 1), pol, budget).run()
+    except _Unexplainable:
+        return explain_reference(compiled, instance, location=location, default_source=default_source,
+                                 undocumented=undocumented, closed_by_us=closed_by_us, readonly=readonly,
+                                 code_path=code_path, error_rule=error_rule, max_findings=max_findings)
 
     def src(err: _Err) -> str | None:
         return err.src if err.src is not None else default_source
