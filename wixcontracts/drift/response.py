@@ -194,6 +194,11 @@ class ResponseDrift:
         if not name and obs.method and obs.url:
             hit = self.contracts.route(obs.method, obs.url)
             name = hit[0] if hit else None
+        if name and name not in self.catalog.operations:  # a bare name (fixtures recorded before ids were qualified)
+            try:
+                name = self.catalog.resolve(name)
+            except KeyError:  # UnknownOperation / AmbiguousOperation
+                pass
         if not name or name not in self.catalog.operations:
             self._note(f"{obs.where or obs.url}: no documented operation; not compared")
             return
