@@ -299,3 +299,40 @@ def test_send_loopback_only_by_default():
     assert r.exit_code == 2 and "not a loopback address" in r.output and "--i-own-this-endpoint" in r.output
     r = run("webhook", "send", "booking_created", "--to", "ftp://127.0.0.1/x")
     assert r.exit_code == 2 and "not an http(s) URL" in r.output
+
+
+# ------------------------------------------------------------------ robustness (Hypothesis)
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def event_lookup():
+    from wixcontracts.catalog import Catalog
+    from wixcontracts.webhooks import EventContracts
+
+    return EventContracts(Catalog().event_schema_by_type)
+
+
+@settings(max_examples=150, database=None, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(
+    st.text(max_size=200),
+    st.builds(lambda a, b: json.dumps({"eventType": a, "data": b}),
+              st.sampled_from(["wix.bookings.v2.booking_created", "wix.bookings.v2.booking_canceled", "x", ""]),
+              st.one_of(st.text(max_size=40), st.sampled_from(['{"createdEvent": {"entityAsJson": "{"}}',
+                                                               '{"actionEvent": {"body": 1}}', "[]", "{}"]))),
+    st.builds(lambda s: ".".join(s), st.lists(st.text("abcXYZ-_0189", max_size=30), min_size=1, max_size=4)),
+))
+def test_any_text_is_a_result_or_one_input_problem(event_lookup, text):
+    """Whatever a file holds: a Result, or an InputProblem with one line naming the file -- nothing else."""
+    from wixcontracts.validate.findings import Result
+    from wixcontracts.webhooks.cli import InputProblem, check_event_text
+
+    try:
+        r = check_event_text(text, "f.jwt", lookup=event_lookup, public_key=None, verify=False, event_type=None)
+    except InputProblem as exc:
+        assert str(exc).startswith("f.jwt: ") and "\n" not in str(exc)
+    else:
+        assert isinstance(r, Result)
