@@ -111,6 +111,8 @@ class Field:
     deprecated: bool = False
     origins: set[str] = field(default_factory=set)  # {"docs", "sdk"} after a merge
     also: list[Source] = field(default_factory=list)  # the other sources that state this field
+    public: bool = True  # False: declared only by the SDK's internal typings (known, not public)
+    wire: str | None = None  # how the wire encodes it, where it differs from the typings: field-mask | float
 
     @property
     def has_body(self) -> bool:
@@ -190,7 +192,8 @@ class Surface:
     signature: str = ""  # SDK: wixClientAdmin.bookings.X.method(a, b)
     http_method: str | None = None
     url: str | None = None  # full URL template (REST)
-    params: list[Field] = field(default_factory=list)  # top-level request params
+    params: list[Field] = field(default_factory=list)  # top-level request params (the path's own aside)
+    path_fields: list[Field] = field(default_factory=list)  # request fields the URL path binds (REST)
     required_paths: list[str] = field(default_factory=list)  # "Required parameters:"
     response_type: str | None = None
     response: list[Member] = field(default_factory=list)

@@ -194,7 +194,8 @@ def examples(docs: ApiModel, contracts) -> list[LintFinding]:
 
 
 def run_api(docs: ApiModel, hints: dict, sdk: dict | None, contracts) -> list[LintFinding]:
-    """Every check, service by service: the pages of a service against that service's SDK package."""
+    """Every check, service by service (the pages of a service against that service's SDK package), then
+    the cross-service check over the committed contracts."""
     from .services import split_docs
 
     parts, _ = split_docs(docs, hints, sdk or {})
@@ -202,6 +203,92 @@ def run_api(docs: ApiModel, hints: dict, sdk: dict | None, contracts) -> list[Li
     for slug, part in sorted(parts.items()):
         svc = (sdk or {}).get(slug)
         out += run(part, svc.model if svc is not None and svc.kind == "rest" else None, contracts)
+    if contracts is not None:
+        out += cross_service(contracts.catalog)
+    return out
+
+
+def _enum_fields(schema: dict, skip_read_only: bool) -> dict[str, frozenset]:
+    """dotted path -> enum values, for every enum field of a bundled schema (cycles cut, read-only skipped)."""
+    out: dict[str, frozenset] = {}
+
+    def resolve(node, chain):
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if ref in chain or not ref.startswith("#/$defs/"):
+                return None, chain
+            chain = chain | {ref}
+            node = (schema.get("$defs") or {}).get(ref.rsplit("/", 1)[1])
+        return node, chain
+
+    def walk(node, path, chain, depth):
+        node, chain = resolve(node, chain)
+        if not isinstance(node, dict) or depth > 12:
+            return
+        if "enum" in node and path:
+            out[path] = frozenset(map(str, node["enum"]))
+        for k, sub in (node.get("properties") or {}).items():
+            if not (skip_read_only and isinstance(sub, dict) and sub.get("readOnly")):
+                walk(sub, f"{path}.{k}" if path else k, chain, depth + 1)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], path + "[]", chain, depth + 1)
+
+    walk(schema, "", frozenset(), 0)
+    return out
+
+
+def _entity_key(path: str) -> str:
+    """The field and the object it sits in: ``timeSlots[].location.locationType`` -> ``location.locationType``."""
+    return ".".join(path.replace("[]", "").split(".")[-2:])
+
+
+def enum_disagreements(catalog) -> dict[tuple[str, frozenset, frozenset], tuple[set, set]]:
+    """(entity field, values returned, values accepted) -> (operations returning it, operations taking it) for
+    every enum field one service returns with values another service's request does not accept."""
+    responses: dict[str, list] = {}
+    requests: dict[str, list] = {}
+    for oid in sorted(catalog.operations):
+        for kind, index, ro in (("response", responses, False), ("request", requests, True)):
+            try:
+                schema = catalog.schema(oid, kind)
+            except (KeyError, OSError, ValueError):
+                continue
+            for path, values in _enum_fields(schema, ro).items():
+                if "." in path.replace("[]", ""):  # a field inside an object: the object names the entity
+                    index.setdefault(_entity_key(path), []).append((oid, path, values))
+    groups: dict[tuple, tuple[set, set]] = {}
+    for key in sorted(set(responses) & set(requests)):
+        for r_op, r_path, r_values in responses[key]:
+            for q_op, q_path, q_values in requests[key]:
+                if r_op.split(".")[0] == q_op.split(".")[0] or r_values <= q_values:
+                    continue
+                ops = groups.setdefault((key, r_values, q_values), (set(), set()))
+                ops[0].add(r_op)
+                ops[1].add(q_op)
+    return groups
+
+
+def cross_service(catalog, shown: int = 4) -> list[LintFinding]:
+    """A field that flows from one service's response into another service's request (the same field of the
+    same object: ``location.locationType``) must use the same enum values; each disagreement is one finding
+    listing the operations on both sides (e.g. Time Slots return ``BUSINESS``, Create Booking requires
+    ``OWNER_BUSINESS``)."""
+    groups = enum_disagreements(catalog)
+    out = []
+
+    def listed(ops: set) -> str:
+        s = sorted(ops)
+        return ", ".join(s[:shown]) + (f" and {len(s) - shown} more" if len(s) > shown else "")
+
+    for (key, r_values, q_values), (r_ops, q_ops) in sorted(groups.items(), key=lambda g: (g[0][0], sorted(g[0][1]))):
+        missing = sorted(r_values - q_values)
+        first_r, first_q = sorted(r_ops)[0], sorted(q_ops)[0]
+        out.append(LintFinding(
+            "cross-service", "warning", first_r, key,
+            f"{key} is returned as {', '.join(sorted(r_values))} by {listed(r_ops)}, but {listed(q_ops)} "
+            f"accept only {', '.join(sorted(q_values))}: {', '.join(missing)} cannot be sent back as it came",
+            catalog.operation(first_r)["schemas"]["rest"]["response"],
+            catalog.operation(first_q)["schemas"]["rest"]["request"]))
     return out
 
 

@@ -68,11 +68,13 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
         _int64(srest.params, int64)
         _int64(srest.response, int64)
         url = srest.url if (srest.url or "").startswith("http") else WIX_API + (srest.url or "")
-        body = [f for f in srest.params if f.name not in path_params(url)]
+        bound = set(path_params(url))
+        body = [f for f in srest.params if f.name not in bound]
+        path_fields = [f for f in srest.params if f.name in bound]
         if d is None:
             op = copy.copy(s)
             rest = Surface("rest", srest.source, http_method=srest.http_method, url=url, params=body,
-                           response_type=srest.response_type, response=srest.response)
+                           path_fields=path_fields, response_type=srest.response_type, response=srest.response)
             op.surfaces = {"rest": rest}
             op.origins = {"sdk"}
             op.page_url = ""
@@ -85,7 +87,8 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
         # the wire: the path the official client sends to is canonical; the page's URL is reported
         # when the SDK does not map it at all
         rest = Surface("rest", drest.source if drest else srest.source,
-                       http_method=srest.http_method, url=url, params=body, response_type=srest.response_type, response=srest.response,
+                       http_method=srest.http_method, url=url, params=body, path_fields=path_fields,
+                       response_type=srest.response_type, response=srest.response,
                        errors=drest.errors if drest else [], examples=drest.examples if drest else [],
                        required_paths=drest.required_paths if drest else [])
         known = {url, *(WIX_API + a for a in s.path_aliases)}

@@ -350,7 +350,9 @@ class WixApi:
             self.calls.append(Call(name, request, None))
             raise self._violation(f"Wix contract violation: {name} ({method} {urlsplit(url).path})\n"
                                   f"  request body is not JSON: {e}\n      docs:     {op.get('page')}") from None
-        res = self.contracts.validate_request(name, body, path_params=params, headers=dict(request.headers))
+        res = self.contracts.validate_request(name, body, path_params=params, headers=dict(request.headers),
+                                              query=request.url.query.decode("ascii", "replace"),
+                                              method=request.method)
         if not res.ok:
             self.calls.append(Call(name, request, None))
             raise self._violation(format_violation(

@@ -21,7 +21,8 @@ def test_links_are_derived_from_the_contract():
     create = doc["paths"]["/_api/bookings-service/v2/bookings"]["post"]
     link = create["responses"]["200"]["links"]["cancelBooking"]
     assert link["parameters"] == {"path.bookingId": "$response.body#/booking/id"}
-    assert link["requestBody"] == {"revision": "$response.body#/booking/revision"}
+    # the current revision, and the path's field repeated in the body as the official client sends it
+    assert link["requestBody"] == {"revision": "$response.body#/booking/revision", "bookingId": "$response.body#/booking/id"}
     assert link["x-wix-derived"] is True
     for op in ("confirmBooking", "declineBooking", "markBookingAsPending"):
         assert create["responses"]["200"]["links"][op]["requestBody"] == link["requestBody"]

@@ -211,8 +211,8 @@ def test_path_params(contracts, decline_body):
     assert [(f.location, f.rule, f.pointer) for f in r.errors] == [("path", "required", "/bookingId")]
     # body and path are both checked, each finding tagged with its location
     r = contracts.validate_request("cancelBooking", {}, path_params={"bookingId": ""})
-    assert sorted((f.location, f.rule, f.pointer) for f in r.errors) == [("path", "minLength", "/bookingId"),
-                                                                         ("request", "required", "/revision")]
+    assert sorted((f.location, f.rule, f.pointer) for f in r.errors) == [
+        ("path", "format", "/bookingId"), ("path", "minLength", "/bookingId"), ("request", "required", "/revision")]
 
 
 def test_error_responses(contracts):

@@ -8,6 +8,7 @@ import uuid
 
 from ..ir import WIX_API, Api, Event, Operation, PluginMethod, Service, page_link
 from .jsonschema import path_params
+from .wire import catalog_entry as wire_entry
 
 MAX_TEXT_WORDS = 5
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -50,6 +51,7 @@ def operation_entry(op: Operation) -> dict:
         "path": rest.url.replace(WIX_API, "") if rest and rest.url else None,
         "aliases": op.path_aliases,
         "path_params": path_params(op),
+        "wire": wire_entry(op),
         "surfaces": sorted(op.surfaces),
         "sdk_signature": sdk.signature if sdk else None,
         "page": page_link(op.page_url),

@@ -12,6 +12,7 @@ Rules (see README "Schema rules"):
 
 from __future__ import annotations
 
+import copy
 from itertools import combinations
 
 from ..ir import ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, iter_fields
@@ -21,6 +22,16 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # "$" also matches before a trailing newline in Python's re; this anchor does not,
 # and behaves the same in jsonschema-rs.
 INT64_PATTERN = r"^-?[0-9]{1,19}(?![\s\S])"
+
+
+# google.protobuf.FieldMask in proto3 JSON is ONE comma-separated string of field paths ("name,price"):
+# the official client sends that; Wix's own responses also use {"paths": [...]}, and the typings declare
+# a string array. All three are accepted.
+FIELD_MASK = {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}},
+                        {"type": "object", "properties": {"paths": {"type": "array", "items": {"type": "string"}}},
+                         "required": ["paths"]}], "x-wix-field-mask": True}
+# proto3 JSON writes a non-finite float as a string; the official client does too (transformSDKFloatToRESTFloat)
+NON_FINITE = {"type": "string", "enum": ["NaN", "Infinity", "-Infinity"]}
 
 
 class Emitter:
@@ -127,11 +138,22 @@ class Emitter:
         s = self.typeref(f.type, f)
         if f.enum and f.type.kind != "named":
             s = {"type": "string", "enum": [v.name for v in f.enum]}
+        if f.wire == "field-mask":
+            s = copy.deepcopy(FIELD_MASK)
+            s["anyOf"][2]["properties"]["paths"]["x-wix-source"] = f.source.ref()
+        elif f.wire == "float":
+            s = dict(s)
+            if s.get("type") == "array" and isinstance(s.get("items"), dict):
+                s["items"] = {"anyOf": [s["items"], NON_FINITE], "x-wix-float": True}
+            else:
+                s = {"anyOf": [s, NON_FINITE], "x-wix-float": True}
         s = dict(s)
         if f.read_only:
             s["readOnly"] = True
         if f.deprecated:
             s["deprecated"] = True
+        if not f.public:
+            s["x-wix-non-public"] = True  # only the SDK's internal typings declare it
         s["x-wix-source"] = f.source.ref()
         if f.also:
             s["x-wix-also"] = [x.ref() for x in f.also]
@@ -228,18 +250,58 @@ def request_schema(model: ApiModel, op: Operation, surface: str) -> dict:
     if surface == "rest":
         em.required_paths = set(s.required_paths)
     root = em.object(s.params, src=s.source.ref())
+    if surface == "rest":
+        add_path_fields(em, root, op)
     extra = {"x-wix-operation": op.id, "x-wix-surface": surface, "x-wix-direction": "request"}
     if not op.complete:
         extra["x-wix-incomplete"] = op.incomplete_reasons
     return em.document(root, title=f"{op.title} request ({surface})", extra=extra)
 
 
+def path_fields(op: Operation) -> list[Field]:
+    """The top-level request fields the URL path binds: the SDK's declarations, else (docs-only builds)
+    a plain string per top-level path parameter."""
+    rest = op.surfaces["rest"]
+    declared = {f.name: f for f in rest.path_fields}
+    out = []
+    for p in path_params(op):
+        if "." in p:
+            continue  # a nested field ({service.id}) is declared inside its object already
+        out.append(declared.get(p) or Field(p, TypeRef("string"), rest.source))
+    return out
+
+
+def add_path_fields(em: "Emitter", root: dict, op: Operation) -> None:
+    """The request message includes what the path binds: the official client repeats path fields in the
+    body (and in the query for GET).  They are optional there; when present they must equal the path's
+    value, which the validator checks (``x-wix-path-param``)."""
+    props = root.setdefault("properties", {})
+    for f in path_fields(op):
+        if f.name not in props:
+            props[f.name] = {**em.field(f), "x-wix-path-param": f.name}
+
+
+def bound_field(model: ApiModel, op: Operation, param: str) -> Field | None:
+    """The request field a path parameter binds (``bookingId``; ``service.id`` is ``id`` inside ``service``):
+    the REST declaration, else the SDK surface's."""
+    rest, sdk = op.surfaces.get("rest"), op.surfaces.get("sdk")
+    for members in ((rest.path_fields + rest.params) if rest else [], sdk.params if sdk else []):
+        f: Field | None = None
+        for part in param.split("."):
+            f = next((x for x in iter_fields(members) if x.name == part), None)
+            if f is None:
+                break
+            members = f.members or (model.types[f.type.name].members
+                                    if f.type.kind == "named" and f.type.name in model.types else [])
+        if f is not None:
+            return f
+    return None
+
+
 def path_schema(model: ApiModel, op: Operation) -> dict:
-    sdk = op.surfaces.get("sdk")
-    sdk_params = {f.name: f for f in (sdk.params if sdk else [])}
     props = {}
     for p in path_params(op):
-        f = sdk_params.get(p)
+        f = bound_field(model, op, p)
         s: dict = {"type": "string", "minLength": 1}
         if f is not None and f.type.format == "uuid":
             s["format"] = "uuid"

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from ..ir import WIX_API, ApiModel, Operation, Service, iter_fields, page_link
-from .jsonschema import Emitter, error_envelope, errors_by_status, path_params
+from .jsonschema import INT64_PATTERN, Emitter, add_path_fields, bound_field, error_envelope, errors_by_status, path_params
+from .wire import message_in, query_leaves
 
 COMPONENTS = "#/components/schemas/"
 
@@ -60,11 +61,42 @@ def _add_links(model: ApiModel, paths: dict) -> None:
                 link = {"operationId": target_name, "parameters": {f"path.{openapi_param(param)}": f"$response.body#/{prop}/id"},
                         "x-wix-derived": True}
                 trest = model.operations[target_name].surfaces["rest"]
-                if "revision" in fields and any(f.name == "revision" for f in trest.params):
-                    link["requestBody"] = {"revision": f"$response.body#/{prop}/revision"}
+                if message_in(trest.http_method) == "body":
+                    body = {}
+                    if "revision" in fields and any(f.name == "revision" for f in trest.params):
+                        body["revision"] = f"$response.body#/{prop}/revision"
+                    if "." not in param:  # as the official client does: the path's field repeated in the body
+                        body[param] = f"$response.body#/{prop}/id"
+                    if body:
+                        link["requestBody"] = body
                 links[f"{target_name}"] = link
         if links:
             item["responses"]["200"]["links"] = links
+
+
+def query_parameters(model: ApiModel, op: Operation) -> list[dict]:
+    """The request message of a GET/DELETE as query parameters: dotted names for nested fields, repeated
+    keys (``explode``) for arrays.  Path-bound fields (repeated by the official client) and what only
+    ``.r`` can carry (maps, arrays of objects) are not listed."""
+    em = Emitter(model.types, "response")  # plain value schemas, no request-view objects
+    out = []
+    for name, f, repeated in query_leaves(model, op):
+        t = f.type.items if repeated and f.type.items else f.type
+        if t.format == "int64":
+            value: dict = {"type": "string", "pattern": INT64_PATTERN, "x-wix-int64": True}
+        elif f.enum and t.kind != "named":
+            value = {"type": "string", "enum": [v.name for v in f.enum]}
+        elif t.kind == "named":
+            td = model.types.get(t.name or "")
+            value = {"type": "string", "enum": [v.name for v in td.enum]} if td is not None and td.enum else {"type": "string"}
+        else:
+            value = em.typeref(t)
+        schema = {"type": "array", "items": value} if repeated else value
+        param = {"name": name, "in": "query", "required": False, "schema": schema, "x-wix-source": f.source.ref()}
+        if repeated:
+            param.update(style="form", explode=True)
+        out.append(param)
+    return out
 
 
 def build_openapi(svc: Service, version: str) -> dict:
@@ -84,6 +116,7 @@ def build_openapi(svc: Service, version: str) -> dict:
         req_em.ref_suffix = "Input" if op.complete else "Open"
         req_em.required_paths = set(rest.required_paths)
         req = req_em.object(rest.params, src=rest.source.ref())
+        add_path_fields(req_em, req, op)
         for k, v in req_em.defs.items():
             components[k + req_em.ref_suffix] = v
         req_name = f"{op.title}Request"
@@ -93,12 +126,10 @@ def build_openapi(svc: Service, version: str) -> dict:
             components[resp_name] = resp_em.object(rest.response, src=rest.source.ref())
         else:
             components[resp_name] = {"type": "object", "x-wix-incomplete": ["no response documented"]}
-        sdk = op.surfaces.get("sdk")
-        sdk_params = {f.name: f for f in (sdk.params if sdk else [])}
         params = []
         for p in path_params(op):
             schema: dict = {"type": "string", "minLength": 1}
-            f = sdk_params.get(p)
+            f = bound_field(model, op, p)
             if f is not None and f.type.format == "uuid":
                 schema["format"] = "uuid"
             param = {"name": openapi_param(p), "in": "path", "required": True, "schema": schema}
@@ -122,12 +153,16 @@ def build_openapi(svc: Service, version: str) -> dict:
             "x-wix-rpc": op.rpc,
             "parameters": params,
             "requestBody": {"required": True, "content": {"application/json": {"schema": {"$ref": COMPONENTS + req_name}}}},
+            "x-wix-message-in": message_in(rest.http_method),
             "responses": responses,
             "security": [{"wixAuth": []}],
             "x-wix-source": page_link(op.page_url),
             "x-wix-complete": op.complete,
             "x-wix-path-aliases": op.path_aliases,
         }
+        if message_in(rest.http_method) == "query":  # the gateway reads the message from the query string
+            del operation["requestBody"]
+            params += query_parameters(model, op)
         if not params:
             del operation["parameters"]
         paths.setdefault(path, {})[rest.http_method.lower()] = operation

@@ -214,7 +214,7 @@ class Emulator:
     # ---------------------------------------------------------------- transport-free entry point
     def handle(self, method: str, path: str, headers: dict | None = None, body_bytes: bytes | None = b"") -> Response:
         method = method.upper()
-        path = path.split("?", 1)[0]
+        path, _, query = path.partition("?")
         matched = [(r, m) for r in self.routes if (m := r.regex.match(path))]
         if not matched:
             return self._error(WixError(404, "NOT_FOUND", f"no route for {method} {unquote(path)}"))
@@ -230,8 +230,8 @@ class Emulator:
         params = {k: unquote(v) for k, v in m.groupdict().items()}
         try:
             body = self._parse(body_bytes)
-            self._validate(route.name, params, body)
-            result = self.handlers[route.name](params, body)
+            message = self._validate(route.name, params, body, query, method)
+            result = self.handlers[route.name](params, message)
         except WixError as e:
             return self._error(e)
         except ValidationFailure as e:
@@ -251,18 +251,21 @@ class Emulator:
             raise ValidationFailure([{"field": "", "description": f"request body is not valid JSON: {e}",
                                       "violatedRule": "OTHER", "ruleName": "json"}]) from None
 
-    def _validate(self, op: str, params: dict, body) -> None:
-        """The validation engine (``wixcontracts.validate``) on path parameters, then body; its errors (not its
-        warnings, e.g. read-only fields) become one fieldViolation each (policy validation.*)."""
+    def _validate(self, op: str, params: dict, body, query: str = "", method: str = "POST") -> dict:
+        """The request as the gateway reads it (``wixcontracts.validate.wire``: body or query, path fields
+        repeated and compared, proto names), through the validation engine; its errors (not its warnings,
+        e.g. read-only fields) become one fieldViolation each (policy validation.*).  Returns the request
+        message with the path's fields set."""
         if body is None:  # JSON null: the engine reads a None body as "no body" ({}), the wire had one
             raise ValidationFailure([{"field": "", "description": "expected object, got null",
                                       "violatedRule": "OTHER", "ruleName": "type"}])
-        res = self.contracts.validate_request(op, body, path_params=params)
+        res, wire = self.contracts.check_request(op, body, path_params=params, query=query, method=method)
         path = [f for f in res.errors if f.location == "path"]
         if path:
             raise ValidationFailure(_violations(path, params))
         if res.errors:
-            raise ValidationFailure(_violations(res.errors, body))
+            raise ValidationFailure(_violations(res.errors, wire.message if wire is not None else body))
+        return wire.full if wire is not None else body
 
     # ---------------------------------------------------------------- catalog helpers
     def _code(self, op: str, code: str, fallback_http: int) -> int:

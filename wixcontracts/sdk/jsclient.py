@@ -772,7 +772,7 @@ def proto_params(proto_path: str) -> list[str]:
 
 
 def _id_like(name: str) -> bool:
-    return name in ("_id", "id") or (name.endswith("Id") and len(name) > 2)
+    return name in ("_id", "id", "ids", "_ids") or (name.endswith(("Id", "Ids")) and len(name) > 3)
 
 
 def _template_path(node) -> str:
@@ -793,6 +793,12 @@ class _Generator:
             return sample_uuid(f"{self.key}:{where}")
         if fmt in ("date-time",):
             return SAMPLE_DATE
+        if fmt == "email" or name == "email":
+            return "someone@example.com"
+        if fmt == "uri" or name.endswith("Url"):
+            return "https://example.com/sample"
+        if name == "revision" or name.endswith("Revision"):
+            return "1"  # an int64: a digit string on the wire
         return f"sample-{name}" if name else "sample"
 
     def enum_value(self, values) -> str:
@@ -817,8 +823,8 @@ class _Generator:
             return 1 if lit is not None and lit.type == "number" else True
         if t in ("type_identifier", "nested_type_identifier"):
             return self.named(_txt(node).split(".")[-1], name, where, req, 0, frozenset(), top)
-        if t == "array_type":
-            return [self.from_node(node.named_children[0], name, f"{where}[0]", req, top)]
+        if t == "array_type":  # two elements: some lists are declared with @minSize 2 (multi-service bookings)
+            return [self.from_node(node.named_children[0], name, f"{where}[{i}]", req, top) for i in range(2)]
         if t == "generic_type":
             gname = _txt(node.child_by_field_name("name")).split(".")[-1]
             targs = node.child_by_field_name("type_arguments")
@@ -869,7 +875,8 @@ class _Generator:
         if ref is None:
             return {}
         if ref.kind == "array":
-            return [self.ref(ref.items, name, enum, members, f"{where}[0]", req, depth + 1, seen, top)]
+            n = max(1, int(ref.constraints.get("minItems") or 1))
+            return [self.ref(ref.items, name, enum, members, f"{where}[{i}]", req, depth + 1, seen, top) for i in range(n)]
         if enum:
             return self.enum_value(enum)
         if ref.kind == "string":

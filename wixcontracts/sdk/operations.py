@@ -29,6 +29,7 @@ import tree_sitter_typescript
 from wixcontracts.ir import Diagnostic, Field, OneOf, Operation, Source, Surface, TypeDef, iter_fields
 
 from .typings import Typings
+from .urls import DEFAULT_HOST, resolve_client_path
 
 _LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())  # TS grammar reads JS too
 DEFAULT_DOMAIN = "_"
@@ -46,6 +47,10 @@ class RestMethod:
     path: str  # canonical: /_api/bookings-service/v2/bookings/{bookingId}/cancel
     aliases: list[str] = field(default_factory=list)
     line: int = 0  # 1-based line of the request builder's ``method:``
+    # the runtime's value transforms between the SDK's and the wire's shapes (``transformPaths``):
+    # (kind, dotted field path) for the request and for the response; kind: field-mask | float | timestamp
+    request_transforms: list[tuple[str, str]] = field(default_factory=list)
+    response_transforms: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -162,8 +167,44 @@ def _meta_info(fn) -> dict | None:
     return None
 
 
+TRANSFORM_KINDS = {"FieldMask": "field-mask", "Float": "float", "Timestamp": "timestamp"}
+
+
+def _transforms(fn) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The ``transformPaths(data, [{transformFn, paths: [{path}]}])`` calls of a request builder: the request's
+    (``serializedData``) and the response's (``transformResponse``) value transforms."""
+    request: list[tuple[str, str]] = []
+    response: list[tuple[str, str]] = []
+    for call in _descendants(fn, ("call_expression",)):
+        callee = call.child_by_field_name("function")
+        if callee is None or not _text(callee).rstrip(")").endswith("transformPaths"):
+            continue
+        args = call.child_by_field_name("arguments")
+        arrays = [a for a in (args.named_children if args is not None else []) if a.type == "array"]
+        if not arrays:
+            continue
+        in_response, node = False, call.parent
+        while node is not None and node is not fn:
+            if node.type == "pair" and _key(node) == "transformResponse":
+                in_response = True
+                break
+            node = node.parent
+        for spec in arrays[0].named_children:
+            pairs = _pairs(spec)
+            tf = pairs.get("transformFn", (None, None))[0]
+            kind = next((k for name, k in TRANSFORM_KINDS.items() if tf is not None and name in _text(tf)), None)
+            plist = pairs.get("paths", (None, None))[0]
+            if kind is None or plist is None or plist.type != "array":
+                continue
+            for item in plist.named_children:
+                path = _string(_pairs(item).get("path", (None, None))[0])
+                if path:
+                    (response if in_response else request).append((kind, path))
+    return request, response
+
+
 def _builder_info(fn) -> dict | None:
-    """``{method, methodFqn, resolver, protoPath}`` of a request builder."""
+    """``{method, methodFqn, resolver, protoPath, transforms}`` of a request builder."""
     for obj in _descendants(fn, ("object",)):
         pairs = _pairs(obj)
         if "method" in pairs and "url" in pairs:
@@ -176,12 +217,15 @@ def _builder_info(fn) -> dict | None:
                     if arg.type == "call_expression":  # Object.assign(...) style
                         continue
                     proto = _string(_pairs(arg).get("protoPath", (None, None))[0]) or proto
+            request, response = _transforms(fn)
             return {
                 "method": _string(pairs["method"][0]),
                 "method_fqn": _string(pairs.get("methodFqn", (None, None))[0]) or "",
                 "resolver": resolver,
                 "proto_path": proto,
                 "line": _line(pairs["method"][1]),
+                "request_transforms": request,
+                "response_transforms": response,
             }
     return None
 
@@ -207,9 +251,6 @@ def _mappings(fn) -> dict[str, list[tuple[str, str]]]:
 
 # ------------------------------------------------------------------ path resolution
 
-CLIENT_HOST = "www.wixapis.com"  # the host Wix's official client (@wix/sdk) sends REST calls to
-
-
 def _segment_prefix(dest: str, path: str) -> bool:
     if dest in ("", "/"):
         return True
@@ -222,29 +263,10 @@ def _join(src: str, rest: str) -> str:
     return src.rstrip("/") + rest if rest.startswith(("/", ":")) else src.rstrip("/") + "/" + rest
 
 
-def _domain_mappings(host: str, mappings: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
-    """The mappings the SDK runtime's ``resolveUrl`` uses for ``host``: the host's own entry, else its root
-    domain's, else the most specific wildcard's, else the user domain ``_``."""
-    if host in mappings:
-        return mappings[host]
-    root = ".".join(host.split(".")[1:])
-    for domain, entries in mappings.items():
-        if domain == root:
-            return entries
-    wild = sorted((d for d in mappings if d.startswith("*.") and len(host) > len(d) - 1 and host.endswith(d[1:])),
-                  key=len, reverse=True)
-    if wild:
-        return mappings[wild[0]]
-    return mappings.get(DEFAULT_DOMAIN, [])
-
-
-def client_path(proto_path: str, mappings: dict[str, list[tuple[str, str]]], host: str = CLIENT_HOST) -> str:
-    """Where the official client sends a request for ``proto_path``: the FIRST mapping of the host's
-    domain whose ``destPath`` is a (plain string) prefix of the path, as ``resolveUrl`` does."""
-    for src, dest in _domain_mappings(host, mappings):
-        if proto_path.startswith(dest):
-            return src + proto_path[len(dest):]
-    return proto_path
+def client_path(proto_path: str, mappings: dict[str, list[tuple[str, str]]], host: str = DEFAULT_HOST) -> str:
+    """Where the official client sends a request for ``proto_path`` (:func:`wixcontracts.sdk.urls.resolve_client_path`:
+    the FIRST mapping of the host's domain whose ``destPath`` is a plain string prefix)."""
+    return resolve_client_path(proto_path, mappings, host)
 
 
 def _gateway_proto(path: str, entries: list[tuple[str, str]]) -> str | None:
@@ -340,7 +362,8 @@ def extract_rest_methods(js_text: str | bytes, path: str = "<memory>") -> tuple[
         if not mappings:
             diags.append(Diagnostic("warning", "sdk.no-mapping", f"{exported}: no URL mapping for {proto}", where))
         canonical, aliases = canonical_and_aliases(proto, mappings)
-        methods.append(RestMethod(exported, http, proto, info["method_fqn"], canonical, aliases, info["line"]))
+        methods.append(RestMethod(exported, http, proto, info["method_fqn"], canonical, aliases, info["line"],
+                                  info["request_transforms"], info["response_transforms"]))
     return methods, diags
 
 
@@ -362,6 +385,32 @@ def _required_paths(members: list, types: dict[str, TypeDef], prefix: str = "", 
         elif ref.kind == "named" and ref.name in types and ref.name not in seen:
             out += _required_paths(types[ref.name].members, types, path + ".", depth + 1, seen | {ref.name})
     return out
+
+
+def _mark_transforms(members: list, types: dict[str, TypeDef], transforms: list[tuple[str, str]],
+                     where: str, diags: list[Diagnostic]) -> None:
+    """Mark the fields the runtime re-encodes on the wire (``Field.wire``): a FieldMask travels as one
+    comma-separated string, a float may travel as ``"NaN"``/``"Infinity"``.  Timestamps are strings on the
+    wire already (``Date`` only in the SDK's own typings)."""
+    for kind, path in transforms:
+        if kind == "timestamp":
+            continue
+        scope, f = members, None
+        for part in path.split("."):
+            if part == "*" and f is not None and f.type.kind == "map":  # the values of a map
+                t = f.type.items
+                scope = types[t.name].members if t is not None and t.kind == "named" and t.name in types else []
+                continue
+            f = next((x for x in iter_fields(scope) if x.name == part), None)
+            if f is None:
+                break
+            t = f.type.items if f.type.kind == "array" and f.type.items else f.type
+            scope = f.members or (types[t.name].members if t.kind == "named" and t.name in types else [])
+        if f is None:
+            diags.append(Diagnostic("info", "sdk.transform-path", f"{kind} transform of '{path}': no such field",
+                                    where))
+            continue
+        f.wire = kind
 
 
 def build_operations(
@@ -387,6 +436,9 @@ def build_operations(
         if resp is None:
             diags.append(Diagnostic("warning", "sdk.no-response-type", f"{m.name}: response type {resp_name} not found", src.ref()))
         params: list[Field] = [copy.deepcopy(f) for f in iter_fields(req.members)] if req else []
+        _mark_transforms(params, typings.types, m.request_transforms, src.ref(), diags)
+        if resp is not None:
+            _mark_transforms(resp.members, typings.types, m.response_transforms, src.ref(), diags)
         surface = Surface(
             kind="rest",
             source=src,

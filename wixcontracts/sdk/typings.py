@@ -548,6 +548,8 @@ class _Parser:
     def _named(self, name: str) -> TypeRef:
         if name == "Date":
             return TypeRef("date")
+        if name == "Uint8Array":  # proto bytes: base64 text in JSON
+            return TypeRef("string", format="byte")
         d = self.decls.get(name)
         if d is not None and d.kind == "alias":
             ref, _enum = self._resolve_alias(name)

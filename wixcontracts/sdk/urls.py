@@ -15,7 +15,7 @@ generated request builder calls as ``resolveUrl({protoPath, data, host, domainTo
 4. the FIRST mapping whose ``destPath`` is a plain string prefix of that path wins:
    ``srcPath + path[len(destPath):]``; no match leaves the path as it is.
 
-This is deliberately not the longest-prefix rule of :mod:`wixcontracts.sdk.operations`;
+:mod:`wixcontracts.sdk.operations` uses it for every canonical path;
 the tests in ``tests/jsclient`` check it against the client's captured requests.
 """
 

@@ -7,6 +7,8 @@ from typing import Any, Mapping
 
 from .engine import SUCCESS, Compiled, UsageError, check_headers, explain
 from .findings import Finding, Result, short_repr
+from .wire import WireRequest
+from .wire import read as read_wire
 
 _CODE_PATH = ("details", "applicationError", "code")
 
@@ -65,27 +67,57 @@ class Contracts:
         return found
 
     # ------------------------------------------------------------------ requests
+    def read_request(self, op: str, body: Any = None, *, query: str | Mapping | None = None,
+                     path_params: Mapping[str, Any] | None = None, method: str | None = None) -> WireRequest:
+        """The request message as Wix's gateway reads it (``wixcontracts.validate.wire``): body and query
+        merged, proto names mapped to JSON names, the path's fields compared and bound.  ``method`` is the
+        HTTP method actually used (None when ``body`` is the request message itself)."""
+        o = self.operation(op)
+        c = self.compiled(o["id"], "request", "rest")
+        return read_wire(root=c.schema, body=body, query=query, path_params=path_params, method=method,
+                         message_in=(o.get("wire") or {}).get("message_in", "body"))
+
     def validate_request(self, op: str, body: Any, *, path_params: Mapping[str, Any] | None = None,
-                         headers: Mapping[str, Any] | None = None, surface: str = "rest",
-                         allow_unknown: bool = False) -> Result:
+                         query: str | Mapping | None = None, headers: Mapping[str, Any] | None = None,
+                         surface: str = "rest", allow_unknown: bool = False, method: str | None = None) -> Result:
+        """A request.  ``body`` is the JSON body, or the whole request message when no ``method`` is given
+        (``validate OP --request FILE``): the path's fields may then appear in it, and are compared with
+        ``path_params`` when those are given.  ``query``: the query string (or a mapping) of the request."""
+        res, _wire = self.check_request(op, body, path_params=path_params, query=query, headers=headers,
+                                        surface=surface, allow_unknown=allow_unknown, method=method)
+        return res
+
+    def check_request(self, op: str, body: Any, *, path_params: Mapping[str, Any] | None = None,
+                      query: str | Mapping | None = None, headers: Mapping[str, Any] | None = None,
+                      surface: str = "rest", allow_unknown: bool = False,
+                      method: str | None = None) -> tuple[Result, WireRequest | None]:
+        """:meth:`validate_request`, also returning the request as read (None for the SDK surface)."""
         o = self.operation(op)
         name = o["id"]
         res = Result(name)
         c = self.compiled(name, "request", surface)
         incomplete = bool(c.schema.get("x-wix-incomplete"))
         lenient = "warning" if (allow_unknown or incomplete) else "error"
-        for f in self._check(c, {} if body is None else body, location="request", default_source=o.get("page"),
-                             undocumented=lenient, closed_by_us="warning"):
-            res.add(f)
-        if path_params is not None:
+        if path_params is not None:  # the path first, as the gateway routes before it reads the message
             pc = self.compiled(name, "path", "rest")
             for f in self._check(pc, dict(path_params), location="path", default_source=o.get("page"),
                                  undocumented="error", closed_by_us="error"):
                 res.add(f)
+        wire = None
+        message = {} if body is None else body
+        if surface == "rest":
+            wire = read_wire(root=c.schema, body=body, query=query, path_params=path_params, method=method,
+                             message_in=(o.get("wire") or {}).get("message_in", "body"))
+            message = wire.message
+            for f in wire.findings:
+                res.add(f if f.source else f.with_(source=o.get("page") or None))
+        for f in self._check(c, message, location="request", default_source=o.get("page"),
+                             undocumented=lenient, closed_by_us="warning"):
+            res.add(f.with_(location=wire.location(f.pointer)) if wire is not None and f.pointer else f)
         if headers is not None:
             for f in check_headers(headers, o):
                 res.add(f)
-        return res
+        return res, wire
 
     # ------------------------------------------------------------------ responses
     def validate_response(self, op: str, body: Any, status: int | None = 200, *, strict: bool = False,
@@ -151,6 +183,8 @@ class Contracts:
     def validate_exchange(self, method: str, url: str, headers: Mapping[str, Any] | None, body: Any,
                           status: int | None, response_body: Any, *, strict: bool = False,
                           allow_unknown: bool = False) -> Result:
+        from urllib.parse import urlsplit
+
         from .exchange import WIX_HOST
 
         hit = self.route(method or "", url or "")
@@ -166,7 +200,8 @@ class Contracts:
             res.add(Finding(pointer="", rule="host", severity="warning", location="route", actual=short_repr(host),
                             expected=WIX_HOST, message=f"host {host} is not {WIX_HOST}"))
         res.extend(self.validate_request(name, body, path_params=params, headers=headers or {},
-                                         allow_unknown=allow_unknown))
+                                         allow_unknown=allow_unknown, query=urlsplit(url or "").query,
+                                         method=str(method or "").upper()))
         if status is not None:
             res.extend(self.validate_response(name, response_body, status, strict=strict))
         return res

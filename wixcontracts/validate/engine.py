@@ -26,8 +26,9 @@ class UsageError(ValueError):
 
 def strict_variant(schema: dict, request: bool) -> dict:
     """Copy of ``schema`` with every object that lists properties closed (marked
-    ``x-wix-closed`` where the contract itself left it open) and, for requests, read-only
-    properties wrapped so that their presence fails (marked ``x-wix-read-only``).
+    ``x-wix-closed`` where the contract itself left it open) and, for requests, read-only and
+    non-public properties wrapped so that their presence fails (marked ``x-wix-read-only`` /
+    ``x-wix-non-public``; the explanation makes both warnings).
     Subschemas under not/anyOf/oneOf are left alone so verdicts do not change there."""
     s = copy.deepcopy(schema)
 
@@ -40,8 +41,12 @@ def strict_variant(schema: dict, request: bool) -> dict:
                     node["x-wix-closed"] = True
                 if request:
                     for k, sub in list(props.items()):
-                        if isinstance(sub, dict) and (sub.get("readOnly") or sub.get("x-wix-not-in-request")):
-                            wrap = {"allOf": [sub], "not": {}, "x-wix-read-only": True}
+                        if not isinstance(sub, dict):
+                            continue
+                        marker = "x-wix-read-only" if (sub.get("readOnly") or sub.get("x-wix-not-in-request")) \
+                            else "x-wix-non-public" if sub.get("x-wix-non-public") else None
+                        if marker:
+                            wrap = {"allOf": [sub], "not": {}, marker: True}
                             if sub.get("x-wix-source"):
                                 wrap["x-wix-source"] = sub["x-wix-source"]
                             props[k] = wrap
@@ -189,6 +194,9 @@ def _map(err, root, location, default_source, undocumented, closed_by_us, readon
         return [f("read-only-field", f"'{path[-1] if path else ''}' is read-only: documented on the type "
                   "but not accepted in this request (the server ignores or rejects it)",
                   expected="absent", severity=readonly)]
+    if kw == "not" and schema.get("x-wix-non-public"):
+        return [f("non-public-field", f"'{path[-1] if path else ''}' is declared only by the SDK's internal typings: "
+                  "known to the API, but not part of its public contract", expected="absent", severity=readonly)]
     if kw == "not" and schema.get("x-wix-one-of"):
         names = schema["x-wix-one-of"]
         present = [n for n in names if isinstance(err.instance, dict) and n in err.instance]

@@ -169,9 +169,9 @@ def example_entity(event: Any, seed: int | str = 0, catalog=None) -> Any:
         return None
     cat = catalog or Catalog()
     schema = cat.event_schema(entry["id"], "payload")
-    raw = generate(schema, seed=f"{entry['event_type']}:{seed}")
-    nicer, changed = _realistic(raw, random.Random(f"{entry['event_type']}:{seed}:names"))
     validator = jsonschema_rs.validator_for(schema)
+    raw = _prune(generate(schema, seed=f"{entry['event_type']}:{seed}"), validator)
+    nicer, changed = _realistic(raw, random.Random(f"{entry['event_type']}:{seed}:names"))
     if changed and not validator.is_valid(nicer):
         paths = {tuple(e.instance_path) for e in validator.iter_errors(nicer)}
         for path in changed:
@@ -180,6 +180,31 @@ def example_entity(event: Any, seed: int | str = 0, catalog=None) -> Any:
         if not validator.is_valid(nicer):
             return raw
     return nicer
+
+
+def _prune(instance: Any, validator, rounds: int = 8) -> Any:
+    """``instance`` with every value the schema rejects left out (the generator knows most constraints,
+    not all: a ``maximum``, a ``pattern``): an optional field or an array item goes, so what remains
+    is valid.  A rejected root is returned as it is."""
+    for _ in range(rounds):
+        paths = sorted({tuple(e.instance_path) for e in validator.iter_errors(instance)}, reverse=True,
+                       key=lambda p: (len(p), tuple((1, x) if isinstance(x, int) else (0, str(x)) for x in p)))
+        if not paths:
+            break
+        if any(not p for p in paths):
+            return instance
+        for path in paths:
+            parent = instance
+            try:
+                for part in path[:-1]:
+                    parent = parent[part]
+                if isinstance(parent, dict):
+                    parent.pop(path[-1], None)
+                elif isinstance(parent, list) and isinstance(path[-1], int) and path[-1] < len(parent):
+                    del parent[path[-1]]
+            except (KeyError, IndexError, TypeError):
+                continue
+    return instance
 
 
 def make_delivery(event: Any, entity: Any = None, *, instance_id: str = DEFAULT_INSTANCE_ID, key: Any = None,

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..validate.findings import Finding, short_repr
-from .deliver import DEFAULT_INSTANCE_ID, _realistic, post
+from .deliver import DEFAULT_INSTANCE_ID, _prune, _realistic, post
 
 LOCATION = "plugin-response"
 DEFAULT_APP_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "wixcontracts:test-app"))
@@ -101,9 +101,13 @@ def example_request(entry: dict, schema: dict, seed: int | str, *, instance_id: 
     """A valid ``{request, metadata}`` for the method (deterministic for a seed), ``metadata`` as Wix fills it."""
     from ..fixtures.schemawalk import generate
 
+    import jsonschema_rs
+
     rng = random.Random(f"{entry['id']}:{seed}")
-    data = generate(schema, seed=f"{entry['id']}:{seed}")
-    data, _ = _realistic(data, rng)
+    validator = jsonschema_rs.validator_for(schema)
+    data = _prune(generate(schema, seed=f"{entry['id']}:{seed}"), validator)
+    nicer, _ = _realistic(data, rng)
+    data = nicer if validator.is_valid(nicer) else data
     if not isinstance(data, dict):
         data = {}
     data.setdefault("request", {})
