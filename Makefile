@@ -8,7 +8,7 @@ STAMP   := .venv/.installed
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
 	.venv/bin/pip install -q --upgrade pip
-	.venv/bin/pip install -q -e '.[dev]'
+	.venv/bin/pip install -q -e '.[dev,webhooks]'
 	touch $(STAMP)
 
 setup: $(STAMP)

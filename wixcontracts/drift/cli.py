@@ -72,7 +72,8 @@ def _emit(sections, fmt: Fmt, fail_on: FailOn, notes, title, out: Path | None,
 
 @app.command()
 def drift(
-    path: Path = typer.Argument(..., help="fixtures dir or live run dir"),
+    path: Path = typer.Argument(..., help="fixtures dir, live run dir, or recorded webhook deliveries "
+                                          "(.jwt bodies, .json messages)"),
     fmt: Fmt = typer.Option(Fmt.markdown, "--format", help=FMT_HELP),
     fail_on: FailOn = typer.Option(FailOn.breaking, "--fail-on"),
     absent: bool = typer.Option(False, "--absent", help="also report documented fields never present"),
@@ -80,7 +81,7 @@ def drift(
     allow_skip: bool = typer.Option(False, "--allow-skip",
                                     help="exit 0 when PATH holds no recorded interaction (default: exit 2)"),
 ) -> None:
-    """Observed responses vs the contracts, per operation."""
+    """Observed responses and webhook deliveries vs the contracts, per operation / event."""
     from .response import analyse_path
 
     if not path.exists():

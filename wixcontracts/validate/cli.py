@@ -69,10 +69,20 @@ def validate(
     max_findings: Optional[int] = typer.Option(None, "--max-findings", min=1, metavar="N",
                                                help="report at most N findings per payload"),
     fmt: Format = typer.Option(Format.text, "--format", help="text, json, tsv, junit or sarif"),
+    event: Optional[str] = typer.Option(None, "--event", metavar="FILE", help="a webhook delivery: the raw JWT body, "
+                                        "its message, the domain event, or the entity with --event-type"),
+    public_key: Optional[str] = typer.Option(None, "--public-key", metavar="PEM", help="verify a JWT delivery"),
+    no_verify: bool = typer.Option(False, "--no-verify", help="read a JWT delivery without checking its signature"),
+    event_type: Optional[str] = typer.Option(None, "--event-type", metavar="TYPE", help="the event of an entity alone"),
 ) -> None:
-    """Validate a request, response, error or whole exchange against the contracts.
+    """Validate a request, response, error or whole exchange (or a webhook delivery) against the contracts.
 
     Repeated keys in a payload are reported as duplicate-key warnings (the last value is the one checked)."""
+    if event is not None or public_key is not None or no_verify or event_type is not None:
+        from ..webhooks.cli import validate_event_command
+
+        validate_event_command(event, other_args=any((op, file, request, response, error, exchange)),
+                               public_key=public_key, no_verify=no_verify, event_type=event_type, fmt=fmt.value)
     from ..catalog import UnknownOperation
     from . import io
     from .engine import UsageError
