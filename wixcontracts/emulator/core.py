@@ -20,6 +20,7 @@ from .policy import FROM_STATUSES
 Response = tuple[int, dict[str, str], Any]
 
 _JSON = {"content-type": "application/json"}
+MAX_BODY_DEPTH = 100  # protobuf's JSON parsers refuse deeper messages (their default recursion limit)
 # validation-engine finding rule → Wix violatedRule (policy validation.violated_rule)
 _RULES = {"required": "REQUIRED_FIELD", "oneOf-required": "REQUIRED_FIELD", "format": "FORMAT", "int64": "FORMAT",
           "minLength": "MIN_LENGTH", "maxLength": "MAX_LENGTH", "minimum": "MIN", "maximum": "MAX",
@@ -243,12 +244,17 @@ class Emulator:
 
     @staticmethod
     def _parse(body_bytes: bytes | None):
+        """Strict JSON, as a proto3 JSON parser reads it: UTF-8, no NaN/Infinity, numbers that fit, valid
+        Unicode strings, at most ``MAX_BODY_DEPTH`` levels of nesting (``validate.io.loads``)."""
         if not body_bytes or not body_bytes.strip():
             return {}
+        from ..validate.io import InputError, loads
+
         try:
-            return json.loads(body_bytes)
-        except (ValueError, UnicodeDecodeError) as e:
-            raise ValidationFailure([{"field": "", "description": f"request body is not valid JSON: {e}",
+            return loads(body_bytes.decode("utf-8-sig"), "body", max_depth=MAX_BODY_DEPTH, unicode_strict=True)
+        except (InputError, UnicodeDecodeError) as e:
+            msg = str(e).removeprefix("body: ")
+            raise ValidationFailure([{"field": "", "description": f"request body is not valid JSON: {msg}",
                                       "violatedRule": "OTHER", "ruleName": "json"}]) from None
 
     def _validate(self, op: str, params: dict, body, query: str = "", method: str = "POST") -> dict:
