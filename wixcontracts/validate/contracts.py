@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from .engine import SUCCESS, Compiled, UsageError, check_headers, explain
+from .engine import DEFAULT_MAX_FINDINGS, SUCCESS, Compiled, UsageError, _max_findings, check_headers, explain
 from .findings import Finding, Result, short_repr
 from .wire import WireRequest
 from .wire import read as read_wire
@@ -13,22 +13,58 @@ from .wire import read as read_wire
 _CODE_PATH = ("details", "applicationError", "code")
 
 
+class _Plan:
+    """What validating one kind of payload of one operation needs, looked up once: the common case (a valid
+    payload) is then one dict lookup and one jsonschema-rs call."""
+
+    __slots__ = ("name", "op", "page", "compiled", "is_valid", "incomplete")
+
+    def __init__(self, op: dict, compiled: Compiled):
+        self.name = op["id"]
+        self.op = op
+        self.page = op.get("page")
+        self.compiled = compiled
+        self.is_valid = compiled.rs_strict.is_valid
+        self.incomplete = bool(compiled.schema.get("x-wix-incomplete"))
+
+
 class Contracts:
-    def __init__(self, catalog):
+    def __init__(self, catalog, *, max_findings: int | None = None):
+        """``max_findings``: the default cap of findings per payload (1,000); each ``validate_*`` call
+        may pass its own."""
         self.catalog = catalog
+        self.max_findings = DEFAULT_MAX_FINDINGS if max_findings is None else _max_findings(max_findings)
         self._compiled: dict[tuple, Compiled] = {}
+        self._ops: dict[str, dict] = {}
+        self._plans: dict[tuple, _Plan] = {}
         self._router = None
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> "Contracts":
+    def load(cls, path: str | Path | None = None, *, max_findings: int | None = None) -> "Contracts":
         """Committed contracts (``path`` = a root holding ``contracts/`` and ``schemas/``)."""
         from ..catalog import Catalog
 
-        return cls(Catalog(Path(path) if path else None))
+        return cls(Catalog(Path(path) if path else None), max_findings=max_findings)
 
     # ------------------------------------------------------------------ helpers
     def operation(self, name: str) -> dict:
-        return self.catalog.operation(name)  # raises UnknownOperation (did-you-mean)
+        o = self._ops.get(name)
+        if o is None:
+            o = self.catalog.operation(name)  # raises UnknownOperation (did-you-mean)
+            if isinstance(name, str):
+                self._ops[name] = o
+        return o
+
+    def _plan(self, op: str, kind: str, surface: str) -> _Plan:
+        key = (op, kind, surface)
+        p = self._plans.get(key)
+        if p is None:
+            o = self.operation(op)
+            p = self._plans[key] = _Plan(o, self.compiled(o["id"], kind, surface))
+        return p
+
+    def _cap(self, max_findings: int | None) -> int:
+        return self.max_findings if max_findings is None else _max_findings(max_findings)
 
     def compiled(self, op: str, kind: str, surface: str = "rest", status: int | None = None) -> Compiled:
         key = (op, kind, surface, status)
@@ -53,6 +89,9 @@ class Contracts:
         # so the common case costs one jsonschema-rs call
         if c.rs_strict.is_valid(body):
             return []
+        return self._explain(c, body, **kw)
+
+    def _explain(self, c: Compiled, body: Any, **kw) -> list[Finding]:
         found = explain(c, body, **kw)
         if not found:
             # cannot happen (tests/validate/test_differential.py): the strict schema rejected the payload, so
@@ -80,30 +119,36 @@ class Contracts:
 
     def validate_request(self, op: str, body: Any, *, path_params: Mapping[str, Any] | None = None,
                          query: str | Mapping | None = None, headers: Mapping[str, Any] | None = None,
-                         surface: str = "rest", allow_unknown: bool = False, method: str | None = None) -> Result:
+                         surface: str = "rest", allow_unknown: bool = False, method: str | None = None,
+                         max_findings: int | None = None) -> Result:
         """A request.  ``body`` is the JSON body, or the whole request message when no ``method`` is given
         (``validate OP --request FILE``): the path's fields may then appear in it, and are compared with
-        ``path_params`` when those are given.  ``query``: the query string (or a mapping) of the request."""
+        ``path_params`` when those are given.  ``query``: the query string (or a mapping) of the request.
+        ``max_findings``: at most that many findings per payload (path, message), then one ``truncated``
+        finding counting the rest (default: the ``Contracts``' own, 1,000)."""
         res, _wire = self.check_request(op, body, path_params=path_params, query=query, headers=headers,
-                                        surface=surface, allow_unknown=allow_unknown, method=method)
+                                        surface=surface, allow_unknown=allow_unknown, method=method,
+                                        max_findings=max_findings)
         return res
 
     def check_request(self, op: str, body: Any, *, path_params: Mapping[str, Any] | None = None,
                       query: str | Mapping | None = None, headers: Mapping[str, Any] | None = None,
                       surface: str = "rest", allow_unknown: bool = False,
-                      method: str | None = None) -> tuple[Result, WireRequest | None]:
+                      method: str | None = None, max_findings: int | None = None) -> tuple[Result, WireRequest | None]:
         """:meth:`validate_request`, also returning the request as read (None for the SDK surface)."""
-        o = self.operation(op)
-        name = o["id"]
+        p = self._plan(op, "request", surface)
+        o, name, page = p.op, p.name, p.page
+        cap = self._cap(max_findings)
         res = Result(name)
-        c = self.compiled(name, "request", surface)
-        incomplete = bool(c.schema.get("x-wix-incomplete"))
-        lenient = "warning" if (allow_unknown or incomplete) else "error"
+        c = p.compiled
+        lenient = "warning" if (allow_unknown or p.incomplete) else "error"
         if path_params is not None:  # the path first, as the gateway routes before it reads the message
-            pc = self.compiled(name, "path", "rest")
-            for f in self._check(pc, dict(path_params), location="path", default_source=o.get("page"),
-                                 undocumented="error", closed_by_us="error"):
-                res.add(f)
+            pp = self._plan(op, "path", "rest")
+            params = dict(path_params)
+            if not pp.is_valid(params):
+                for f in self._explain(pp.compiled, params, location="path", default_source=page,
+                                     undocumented="error", closed_by_us="error", max_findings=cap):
+                    res.add(f)
         wire = None
         message = {} if body is None else body
         if surface == "rest":
@@ -111,10 +156,11 @@ class Contracts:
                              message_in=(o.get("wire") or {}).get("message_in", "body"))
             message = wire.message
             for f in wire.findings:
-                res.add(f if f.source else f.with_(source=o.get("page") or None))
-        for f in self._check(c, message, location="request", default_source=o.get("page"),
-                             undocumented=lenient, closed_by_us="warning"):
-            res.add(f.with_(location=wire.location(f.pointer)) if wire is not None and f.pointer else f)
+                res.add(f if f.source else f.with_(source=page or None))
+        if not p.is_valid(message):
+            for f in self._explain(c, message, location="request", default_source=page,
+                                 undocumented=lenient, closed_by_us="warning", max_findings=cap):
+                res.add(f.with_(location=wire.location(f.pointer)) if wire is not None and f.pointer else f)
         if headers is not None:
             for f in check_headers(headers, o):
                 res.add(f)
@@ -122,22 +168,23 @@ class Contracts:
 
     # ------------------------------------------------------------------ responses
     def validate_response(self, op: str, body: Any, status: int | None = 200, *, strict: bool = False,
-                          surface: str = "rest") -> Result:
-        o = self.operation(op)
-        name = o["id"]
+                          surface: str = "rest", max_findings: int | None = None) -> Result:
         if status is None or status not in SUCCESS:
-            return self.validate_error(name, body, status, strict=strict, surface=surface)
-        res = Result(name)
-        c = self.compiled(name, "response", surface)
-        incomplete = bool(c.schema.get("x-wix-incomplete"))
-        drift = "error" if strict and not incomplete else "warning"
-        for f in self._check(c, {} if body is None else body, location="response", default_source=o.get("page"),
-                             undocumented="error", closed_by_us=drift):
+            return self.validate_error(op, body, status, strict=strict, surface=surface, max_findings=max_findings)
+        p = self._plans.get((op, "response", surface)) or self._plan(op, "response", surface)
+        if body is None:
+            body = {}
+        if p.is_valid(body):  # the common case: valid and drift-free
+            return Result(p.name)
+        res = Result(p.name)
+        drift = "error" if strict and not p.incomplete else "warning"
+        for f in self._explain(p.compiled, body, location="response", default_source=p.page,
+                               undocumented="error", closed_by_us=drift, max_findings=self._cap(max_findings)):
             res.add(f)
         return res
 
     def validate_error(self, op: str, body: Any, status: int | None = None, *, strict: bool = False,
-                       surface: str = "rest") -> Result:
+                       surface: str = "rest", max_findings: int | None = None) -> Result:
         """An error response; ``status=None`` means "some documented error status"."""
         o = self.operation(op)
         name = o["id"]
@@ -162,7 +209,7 @@ class Contracts:
             return res
         findings = self._check(c, body, location="response", default_source=page, undocumented="error",
                                closed_by_us="error" if strict else "warning", code_path=_CODE_PATH,
-                               error_rule="envelope")
+                               error_rule="envelope", max_findings=self._cap(max_findings))
         code = ((body.get("details") or {}).get("applicationError") or {}).get("code") \
             if isinstance(body.get("details"), dict) and isinstance(body["details"].get("applicationError"), dict) else None
         for f in findings:
@@ -175,20 +222,25 @@ class Contracts:
 
     # ------------------------------------------------------------------ exchanges
     def route(self, method: str, url: str):
+        return self.router.match(method, url)
+
+    @property
+    def router(self):
         if self._router is None:
             from .exchange import Router
 
             self._router = Router(self.catalog.operations)
-        return self._router.match(method, url)
+        return self._router
 
     def validate_exchange(self, method: str, url: str, headers: Mapping[str, Any] | None, body: Any,
                           status: int | None, response_body: Any, *, strict: bool = False,
-                          allow_unknown: bool = False) -> Result:
+                          allow_unknown: bool = False, max_findings: int | None = None) -> Result:
         from urllib.parse import urlsplit
 
         from .exchange import WIX_HOST
 
-        hit = self.route(method or "", url or "")
+        parts = urlsplit(url or "")
+        hit = self.router.match_path(method or "", parts.path, parts.netloc)
         if hit is None:
             res = Result(None)
             res.add(Finding(pointer="", rule="route", location="route", actual=short_repr(f"{method} {url}"),
@@ -201,8 +253,9 @@ class Contracts:
             res.add(Finding(pointer="", rule="host", severity="warning", location="route", actual=short_repr(host),
                             expected=WIX_HOST, message=f"host {host} is not {WIX_HOST}"))
         res.extend(self.validate_request(name, body, path_params=params, headers=headers or {},
-                                         allow_unknown=allow_unknown, query=urlsplit(url or "").query,
-                                         method=str(method or "").upper()))
+                                         allow_unknown=allow_unknown, query=parts.query,
+                                         method=str(method or "").upper(), max_findings=max_findings))
         if status is not None:
-            res.extend(self.validate_response(name, response_body, status, strict=strict))
+            res.extend(self.validate_response(name, response_body, status, strict=strict,
+                                              max_findings=max_findings))
         return res

@@ -1,4 +1,9 @@
-"""Finding the operation of an HTTP exchange from its method and URL."""
+"""Finding the operation of an HTTP exchange from its method and URL.
+
+The routes (every operation's canonical path and aliases) are a trie of path segments per method, so
+routing costs a walk over the URL's segments, whatever the number of operations.  Which route wins when
+several match is unchanged: the one with the longest literal text (then the catalog's order), which makes
+literal segments beat parameters."""
 
 from __future__ import annotations
 
@@ -8,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 from ..ir import WIX_API  # noqa: E402
 
 WIX_HOST = urlsplit(WIX_API).netloc
+_PARAM = re.compile(r"\{[^{}/]+\}")
+_GROUP = re.compile(r"\(\?P<[^>]+>\[\^/\]\+\)")
 
 
 def template_regex(template: str) -> re.Pattern:
@@ -20,26 +27,124 @@ def _group(name: str) -> str:
     return re.sub(r"\W", "_", name)
 
 
+class _Node:
+    __slots__ = ("literal", "patterns", "param", "routes", "best")
+
+    def __init__(self):
+        self.literal: dict[str, _Node] = {}
+        self.patterns: list[tuple[re.Pattern, _Node]] = []  # a segment mixing text and a parameter
+        self.param: _Node | None = None  # a whole-segment parameter
+        self.routes: list[tuple[tuple, str, list[str]]] = []  # (priority, operation, parameter names)
+        self.best: tuple = (1, 0)  # the best priority of a route under this node
+
+
 class Router:
     def __init__(self, operations: dict[str, dict]):
-        self.routes: list[tuple[str, re.Pattern, dict[str, str], str]] = []
+        self._tries: dict[str, _Node] = {}
+        n = 0
         for name, op in operations.items():
             method = (op.get("method") or "").upper()
             for tpl in [op.get("path"), *(op.get("aliases") or [])]:
-                if tpl:
-                    names = {_group(p[1:-1]): p[1:-1] for p in re.findall(r"\{[^{}/]+\}", tpl)}
-                    self.routes.append((method, template_regex(tpl), names, name))
-        # literal segments beat templates: longer literal text first
-        self.routes.sort(key=lambda r: -len(re.sub(r"\(\?P<[^>]+>\[\^/\]\+\)", "", r[1].pattern)))
+                if not tpl:
+                    continue
+                # the former linear scan's order: longer literal text first, then the catalog's order
+                priority = (-len(_GROUP.sub("", template_regex(tpl).pattern)), n)
+                n += 1
+                node = self._tries.setdefault(method, _Node())
+                names: list[str] = []
+                for seg in _segments(tpl.rstrip("/")):
+                    params = _PARAM.findall(seg)
+                    if not params:
+                        node = node.literal.setdefault(seg, _Node())
+                    elif len(params) == 1 and params[0] == seg:
+                        names.append(seg[1:-1])
+                        node.param = node.param or _Node()
+                        node = node.param
+                    else:
+                        rx = template_regex(seg)
+                        rx = re.compile(rx.pattern[:-2])  # one segment: no trailing slash
+                        names.extend(p[1:-1] for p in params)
+                        hit = next((child for r, child in node.patterns if r.pattern == rx.pattern), None)
+                        if hit is None:
+                            hit = _Node()
+                            node.patterns.append((rx, hit))
+                        node = hit
+                node.routes.append((priority, name, names))
+        for trie in self._tries.values():
+            _sort(trie)
+        self._any = self._tries.get("")
 
     def match(self, method: str, url: str) -> tuple[str, dict[str, str], str] | None:
         """(operation, path params, host) or None."""
         parts = urlsplit(url)
-        path = parts.path or "/"
-        for m, rx, names, op in self.routes:
-            if m and m != method.upper():
-                continue
-            hit = rx.fullmatch(path)
-            if hit:
-                return op, {names[g]: unquote(v) for g, v in hit.groupdict().items()}, parts.netloc
+        return self.match_path(method, parts.path, parts.netloc)
+
+    def match_path(self, method: str, path: str, host: str = "") -> tuple[str, dict[str, str], str] | None:
+        """:meth:`match` for a URL already split."""
+        path = path or "/"
+        if path.endswith("/") and len(path) > 1:
+            path = path[:-1]
+        segs = path.split("/")
+        trie = self._tries.get(method if method.isupper() else method.upper())
+        best = _walk(trie, segs, 0, [], None) if trie is not None else None
+        if self._any is not None:  # routes of no particular method
+            hit = _walk(self._any, segs, 0, [], best[0] if best is not None else None)
+            if hit is not None:
+                best = hit
+        if best is None:
+            return None
+        _prio, op, names, values = best
+        if not names:
+            return op, {}, host
+        return op, {k: unquote(v) if "%" in v else v for k, v in zip(names, values)}, host
+
+
+def _segments(path: str) -> list[str]:
+    return path.split("/")
+
+
+def _sort(node: _Node) -> tuple:
+    """Sort each node's routes and note the best priority under it (to prune the walk)."""
+    node.routes.sort()
+    best = node.routes[0][0] if node.routes else (1, 0)
+    for child in (*node.literal.values(), *(c for _rx, c in node.patterns),
+                  *((node.param,) if node.param is not None else ())):
+        best = min(best, _sort(child))
+    node.best = best
+    return best
+
+
+def _walk(node: _Node, segs: list[str], i: int, values: list[str], bound):
+    """The best route (lowest priority, better than ``bound``) under ``node`` matching ``segs[i:]``:
+    (priority, op, names, values)."""
+    if i == len(segs):
+        if node.routes:
+            prio, op, names = node.routes[0]
+            return prio, op, names, list(values)
         return None
+    seg = segs[i]
+    best = None
+    child = node.literal.get(seg)
+    if child is not None and (bound is None or child.best < bound):
+        best = _walk(child, segs, i + 1, values, bound)
+        if best is not None:
+            bound = best[0]
+    for rx, child in node.patterns:
+        if bound is not None and child.best >= bound:
+            continue
+        m = rx.fullmatch(seg)
+        if m:
+            n = len(values)
+            values.extend(m.groups())
+            hit = _walk(child, segs, i + 1, values, bound)
+            del values[n:]
+            if hit is not None:
+                best, bound = hit, hit[0]
+    child = node.param
+    if child is not None and seg and (bound is None or child.best < bound):
+        values.append(seg)
+        hit = _walk(child, segs, i + 1, values, bound)
+        values.pop()
+        if hit is not None:
+            best = hit
+    return best

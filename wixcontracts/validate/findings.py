@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 ACTUAL_MAX = 80
@@ -74,9 +74,7 @@ class Finding:
         return asdict(self)
 
     def with_(self, **kw) -> "Finding":
-        d = asdict(self)
-        d.update(kw)
-        return Finding(**d)
+        return replace(self, **kw)  # shallow: ``expected`` is shared, as findings are read-only
 
 
 @dataclass

@@ -260,12 +260,13 @@ def _get(message: Any, dotted: str) -> tuple[bool, Any, tuple]:
 
 
 def _set(message: dict, dotted: str, value: Any) -> None:
+    """Set ``dotted`` in ``message`` (a fresh dict), copying the objects on the way instead of changing them:
+    the rest is shared with the message read from the request."""
     parts = dotted.split(".")
     node = message
     for part in parts[:-1]:
         nxt = node.get(part)
-        if not isinstance(nxt, dict):
-            nxt = node[part] = {}
+        nxt = node[part] = dict(nxt) if isinstance(nxt, dict) else {}
         node = nxt
     node[parts[-1]] = value
 
@@ -280,7 +281,7 @@ def _same(sent: Any, path_value: str) -> bool:
 
 def bind_path(req: WireRequest, path_params: Mapping[str, Any]) -> None:
     """Compare the path's fields repeated in the message with the path, then set them in ``full``."""
-    full = copy.deepcopy(req.message) if isinstance(req.message, dict) else {}
+    full = dict(req.message) if isinstance(req.message, dict) else {}
     for name, value in path_params.items():
         value = str(value)
         found, sent, ptr = _get(req.message, name)
