@@ -1,6 +1,8 @@
-"""Differential test: jsonschema-rs (fast path) and Python jsonschema (explanations) must give
-the same verdict on every committed schema file, its ``http<status>`` error defs and the
-strict in-memory variants, over generated valid-ish and mutated instances."""
+"""Differential test: the fast path (jsonschema-rs, ``engine.explain``) and the reference engine (Python
+jsonschema, ``engine.explain_reference``) give the same verdicts on every committed schema file, its
+``http<status>`` error defs and their strict in-memory variants, and the same findings (pointer, rule,
+severity, expected, actual, source, location, in the same order) for every instance the strict variant
+rejects, over generated valid-ish and mutated instances."""
 
 from __future__ import annotations
 
@@ -15,12 +17,12 @@ from jsonschema import Draft202012Validator
 
 from wixcontracts.catalog import Catalog
 from wixcontracts.paths import data_root
-from wixcontracts.validate.engine import strict_variant
+from wixcontracts.validate.engine import CHUNK, Compiled, explain, explain_reference
 from wixcontracts.validate.formats import format_checker, is_date_time, is_uuid
 
 ROOT = data_root()
 FILES = sorted((ROOT / "schemas").rglob("*.json"))
-PER_SCHEMA = 170
+PER_SCHEMA = 8  # x ~2,400 schemas: > 10k instances, each checked against both forms by both engines
 
 GOOD_UUIDS = ["5fa50f19-4c94-4c42-a72b-289505ba2028", "8EE826A3-64C4-416D-A22C-E01D39F56931"]
 BAD_UUIDS = ["booking-massage-456", "5fa50f19-4c94-4c42-a72b-289505ba2028\n", "+fa50f19-4c94-4c42-a72b-289505ba2028",
@@ -111,39 +113,109 @@ class Gen:
 
 
 def schemas():
+    """(label, schema, request?, error?) of every committed schema file and its http<status> defs."""
     for f in FILES:
         s = json.loads(f.read_text(encoding="utf-8"))
         rel = f.relative_to(ROOT).as_posix()
-        yield rel, s
-        if f.name.endswith((".request.json", ".response.json")):
-            yield rel + "#strict", strict_variant(s, f.name.endswith(".request.json"))
+        request, error = f.name.endswith(".request.json"), f.name.endswith(".error.json")
+        yield rel, s, request, error
         for name, sub in (s.get("$defs") or {}).items():
             if name.startswith("http"):
-                yield f"{rel}#/$defs/{name}", {**sub, "$defs": s["$defs"]}
+                yield f"{rel}#/$defs/{name}", {**sub, "$defs": s["$defs"]}, request, True
 
 
-def test_differential_verdicts_agree_on_every_schema():
+def policies(error: bool):
+    """The validator's policies (see Contracts): both severities of undocumented fields, and for error
+    bodies the error-code and envelope rules."""
+    if error:
+        return [dict(location="response", default_source="page", undocumented="error", closed_by_us="warning",
+                     code_path=("details", "applicationError", "code"), error_rule="envelope")]
+    return [dict(location="request", default_source="page", undocumented="error", closed_by_us="warning"),
+            dict(location="response", default_source=None, undocumented="warning", closed_by_us="error",
+                 readonly="error")]
+
+
+def key(findings):
+    return [(f.pointer, f.rule, f.severity, json.dumps(f.expected, sort_keys=True, default=str), f.actual,
+             f.source, f.location) for f in findings]
+
+
+def test_fast_path_and_reference_agree_on_every_schema():
     fc = format_checker()
     rnd = random.Random(20240501)
-    total = valid = 0
-    disagreements = []
+    total = valid = explained = truncated = 0
+    disagreements, different = [], []
     seen_files = set()
-    for label, schema in schemas():
+    for label, schema, request, error in schemas():
         seen_files.add(label.split("#")[0])
-        rs = jsonschema_rs.validator_for(schema, validate_formats=True)
+        c = Compiled(schema, request=request)
         py = Draft202012Validator(schema, format_checker=fc)
+        pols = policies(error)
         for i in range(PER_SCHEMA):
-            inst = Gen(schema, rnd, p_mut=(0.0, 0.02, 0.08, 0.2)[i % 4]).value(schema)
-            a, b = rs.is_valid(inst), py.is_valid(inst)
+            # half from the committed schema, half from the strict one (read-only wrappers, closed objects)
+            source = schema if i % 2 == 0 else c.strict
+            inst = Gen(source, rnd, p_mut=(0.0, 0.02, 0.08, 0.2, 0.02, 0.3, 0.08, 0.2)[i % 8]).value(source)
             total += 1
+            a, b = c.rs.is_valid(inst), py.is_valid(inst)
+            sa, sb = c.rs_strict.is_valid(inst), c.py.is_valid(inst)
             valid += a
-            if a != b:
-                disagreements.append((label, inst, a, b))
+            if a != b or sa != sb:
+                disagreements.append((label, inst, a, b, sa, sb))
+            if sa:
+                continue
+            pol = pols[i % len(pols)]
+            cap = 3 if i % 3 == 0 else None
+            fast = explain(c, inst, max_findings=cap, **pol)
+            ref = explain_reference(c, inst, max_findings=cap, **pol)
+            explained += 1
+            truncated += any(f.rule == "truncated" for f in ref)
+            if not fast or key(fast) != key(ref):
+                different.append((label, inst, key(fast), key(ref)))
     assert seen_files == {f.relative_to(ROOT).as_posix() for f in FILES}
     assert total >= 10_000
     # both verdicts occur in quantity, so the comparison means something
     assert 0.1 * total < valid < 0.9 * total, (valid, total)
+    assert explained > 0.25 * total and truncated > 100, (explained, truncated)
     assert not disagreements, disagreements[:5]
+    assert not different, different[:3]
+
+
+@pytest.fixture(scope="module")
+def booking_response_schema():
+    return Compiled(Catalog(ROOT).schema("bookings.createBooking", "response"), request=False)
+
+
+def test_long_arrays_are_explained_item_by_item_with_the_references_findings(booking_response_schema):
+    """An array longer than CHUNK is not handed to jsonschema-rs whole (it would materialise every error
+    before the first): its items are checked one by one, and the findings are the reference's still."""
+    c = booking_response_schema
+    good = "5fa50f19-4c94-4c42-a72b-289505ba2028"
+    addons = [{"id": "x" if i % 7 == 0 else good, "quantity": "no" if i % 5 == 0 else 1,
+               **({"zz": 1} if i % 11 == 0 else {})} for i in range(CHUNK * 2 + 500)]
+    body = {"booking": {"id": good, "status": "MAYBE", "bookedAddOns": addons, "surprise": True}}
+    pol = policies(False)[0]
+    per_item = sum((i % 7 == 0) + (i % 5 == 0) + (i % 11 == 0) for i in range(len(addons)))
+    for cap in (None, 10, 100_000):
+        fast = explain(c, body, max_findings=cap, **pol)
+        assert key(fast) == key(explain_reference(c, body, max_findings=cap, **pol))
+        rules = [f.rule for f in fast]
+        if cap == 100_000:  # everything: the long array's size, the booking's own two, every item's
+            assert "truncated" not in rules and len(fast) == 3 + per_item
+            assert sorted(rules[:3]) == ["enum", "maxItems", "undocumented-field"]  # the shallowest first
+        else:
+            assert len(fast) == (cap or 1000) + 1 and rules[-1] == "truncated"
+            assert fast[-1].actual == str(3 + per_item - (cap or 1000))
+
+
+def test_empty_names_fall_back_to_the_reference(booking_response_schema):
+    """jsonschema-rs 0.60 leaves an empty key out of its error paths: such a payload is explained by the
+    reference engine, with the right pointers."""
+    c = booking_response_schema
+    body = {"booking": {"": {"": 1}, "status": "MAYBE", "contactDetails": {"": None}}, "": []}
+    pol = policies(False)[1]
+    fast = explain(c, body, **pol)
+    assert key(fast) == key(explain_reference(c, body, **pol))
+    assert {f.pointer for f in fast} >= {"/", "/booking/", "/booking/contactDetails/", "/booking/status"}
 
 
 @pytest.mark.parametrize("value", GOOD_UUIDS + BAD_UUIDS)

@@ -1,0 +1,111 @@
+"""Routing by a segment trie: the same operation as the former linear scan over every route (longest
+literal text first, then the catalog's order), at a cost set by the URL's segments, not by how many
+operations there are.  (No timing asserts: the walk's steps are counted.)"""
+
+from __future__ import annotations
+
+import random
+import re
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from wixcontracts.catalog import Catalog
+from wixcontracts.validate import exchange
+from wixcontracts.validate.exchange import Router, _group, template_regex
+
+UUID = "5fa50f19-4c94-4c42-a72b-289505ba2028"
+
+
+class LinearRouter:
+    """The router as it was: every route's regex in turn."""
+
+    def __init__(self, operations):
+        self.routes = []
+        for name, op in operations.items():
+            method = (op.get("method") or "").upper()
+            for tpl in [op.get("path"), *(op.get("aliases") or [])]:
+                if tpl:
+                    names = {_group(p[1:-1]): p[1:-1] for p in re.findall(r"\{[^{}/]+\}", tpl)}
+                    self.routes.append((method, template_regex(tpl), names, name))
+        self.routes.sort(key=lambda r: -len(re.sub(r"\(\?P<[^>]+>\[\^/\]\+\)", "", r[1].pattern)))
+
+    def match(self, method, url):
+        parts = urlsplit(url)
+        for m, rx, names, op in self.routes:
+            if m and m != method.upper():
+                continue
+            hit = rx.fullmatch(parts.path or "/")
+            if hit:
+                return op, {names[g]: unquote(v) for g, v in hit.groupdict().items()}, parts.netloc
+        return None
+
+
+@pytest.fixture(scope="module")
+def operations():
+    return Catalog().operations
+
+
+def urls(operations, seed=7):
+    rnd = random.Random(seed)
+    values = ["abc", UUID, "a%2Fb", "x:setDefault", "v2", "bookings", "", "query", "%E2%9C%93"]
+    out = []
+    for o in operations.values():
+        for tpl in [o["path"], *(o.get("aliases") or [])]:
+            for _ in range(4):
+                u = re.sub(r"\{[^{}/]+\}", lambda m: rnd.choice(values), tpl)
+                u += rnd.choice(["", "", "/", "/extra", "//"])
+                if rnd.random() < 0.1:
+                    u = u.replace("/v2/", "/v3/")
+                for method in (o["method"], rnd.choice(["GET", "POST", "PATCH", "DELETE", "PUT", "get"])):
+                    out.append((method, rnd.choice(["https://www.wixapis.com", "http://localhost:8080", ""]) + u
+                                + rnd.choice(["", "?a=1", "#f"])))
+    return out
+
+
+def test_the_trie_routes_as_the_linear_scan_did(operations):
+    trie, linear = Router(operations), LinearRouter(operations)
+    cases = urls(operations)
+    assert len(cases) > 4000
+    assert sum(linear.match(m, u) is not None for m, u in cases) > len(cases) / 3  # both outcomes occur
+    assert [trie.match(m, u) for m, u in cases] == [linear.match(m, u) for m, u in cases]
+
+
+def test_literal_segments_beat_parameters():
+    ops = {"a.byId": {"method": "GET", "path": "/v1/items/{id}"},
+           "a.special": {"method": "GET", "path": "/v1/items/special"},
+           "a.colon": {"method": "POST", "path": "/v1/items/{id}:cancel"},
+           "a.any": {"method": "", "path": "/v1/{kind}/list"}}
+    r = Router(ops)
+    assert r.match("GET", "/v1/items/special")[0] == "a.special"
+    assert r.match("GET", "/v1/items/other") == ("a.byId", {"id": "other"}, "")
+    assert r.match("POST", "https://h/v1/items/7:cancel/") == ("a.colon", {"id": "7"}, "h")
+    assert r.match("PATCH", "/v1/items/list")[0] == "a.any"
+    assert r.match("GET", "/v1/items/") is None and r.match("DELETE", "/v1/items/7") is None
+
+
+def test_routing_cost_follows_the_segments_not_the_operations(operations, monkeypatch):
+    """Ten times the operations (every route copied under ten other prefixes): routing a URL visits the
+    same trie nodes, no more than a few per segment."""
+    many = dict(operations)
+    for k in range(10):
+        for oid, o in operations.items():
+            many[f"copy{k}.{oid}"] = {**o, "path": f"/copy{k}{o['path']}",
+                                      "aliases": [f"/copy{k}{a}" for a in o.get("aliases") or []]}
+    small, big = Router(operations), Router(many)
+    visits = [0]
+    walk = exchange._walk
+
+    def counting(*args):
+        visits[0] += 1
+        return walk(*args)
+
+    monkeypatch.setattr(exchange, "_walk", counting)
+    cases = urls(operations, seed=11)
+    for method, url in cases:
+        visits[0] = 0
+        hit = small.match(method, url)
+        n_small = visits[0]
+        visits[0] = 0
+        assert big.match(method, url) == hit
+        assert visits[0] == n_small <= 3 * len(urlsplit(url).path.split("/")) + 2
