@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
-from .engine import DEFAULT_MAX_FINDINGS, SUCCESS, Compiled, UsageError, _max_findings, check_headers, explain
+from .engine import (DEFAULT_MAX_FINDINGS, SUCCESS, Compiled, UsageError, _max_findings, _policy, check_headers,
+                     explain, explain_with)
 from .findings import Finding, Result, short_repr
 from .wire import WireRequest
 from .wire import read as read_wire
@@ -17,7 +18,7 @@ class _Plan:
     """What validating one kind of payload of one operation needs, looked up once: the common case (a valid
     payload) is then one dict lookup and one jsonschema-rs call."""
 
-    __slots__ = ("name", "op", "page", "compiled", "is_valid", "incomplete")
+    __slots__ = ("name", "op", "page", "compiled", "is_valid", "incomplete", "policies")
 
     def __init__(self, op: dict, compiled: Compiled):
         self.name = op["id"]
@@ -26,6 +27,9 @@ class _Plan:
         self.compiled = compiled
         self.is_valid = compiled.rs_strict.is_valid
         self.incomplete = bool(compiled.schema.get("x-wix-incomplete"))
+        # a response's explanation policy, by ``strict``
+        drift = ("error" if not self.incomplete else "warning", "warning")
+        self.policies = tuple(_policy("response", self.page, "error", d, "warning", None, None) for d in drift)
 
 
 class Contracts:
@@ -177,10 +181,13 @@ class Contracts:
         if p.is_valid(body):  # the common case: valid and drift-free
             return Result(p.name)
         res = Result(p.name)
-        drift = "error" if strict and not p.incomplete else "warning"
-        for f in self._explain(p.compiled, body, location="response", default_source=p.page,
-                               undocumented="error", closed_by_us=drift, max_findings=self._cap(max_findings)):
-            res.add(f)
+        found = explain_with(p.compiled, body, p.policies[0 if strict else 1],
+                             self.max_findings if max_findings is None else _max_findings(max_findings))
+        if not found:
+            found = self._explain(p.compiled, body, location="response", default_source=p.page,
+                                  undocumented="error", closed_by_us="warning")
+        for f in found:
+            (res.errors if f.severity == "error" else res.warnings).append(f)
         return res
 
     def validate_error(self, op: str, body: Any, status: int | None = None, *, strict: bool = False,

@@ -195,6 +195,8 @@ class Compiled:
         self._explaining: dict | None = None
         self._rs = self._rs_strict = self._rs_explain = self._py = self._vmap = None
         self._locs: dict = {}  # (base pointer, strict-schema prefix) -> _Site
+        self._root_site = None
+        self._iter_errors = None
         self._nodes: dict = {}  # reference evaluation path -> (node, keyword, tie template, source)
 
     @property
@@ -232,6 +234,13 @@ class Compiled:
 
             self._rs_explain = jsonschema_rs.validator_for(self.explaining, validate_formats=True)
         return self._rs_explain
+
+    @property
+    def iter_errors(self):
+        """``rs_explain.iter_errors``, looked up once."""
+        if self._iter_errors is None:
+            self._iter_errors = self.rs_explain.iter_errors
+        return self._iter_errors
 
     def rs_at(self, ptr: str):
         """The jsonschema-rs validator of the explaining form's subschema at JSON pointer ``ptr``."""
@@ -452,17 +461,15 @@ class _Err:
     __slots__ = ("absolute_path", "validator", "schema", "instance", "context", "tie", "src", "rs", "extras",
                  "_rel")
 
-    def __init__(self, path: list, kw: Any, schema: Any, instance: Any, tie: tuple, src: str | None):
+    def __init__(self, path: list, kw: Any, schema: Any, instance: Any, tie: tuple, src: str | None, rs=None):
         self.absolute_path = path
         self.validator = kw
         self.schema = schema
         self.instance = instance
         self.tie = tie
         self.src = src
-        self.context = None
-        self.rs = None
-        self.extras = None
-        self._rel = None
+        self.rs = rs
+        self.context = self.extras = self._rel = None
 
     path = property(lambda self: self.absolute_path)
 
@@ -554,11 +561,12 @@ class _Unexplainable(Exception):
 class _Info:
     """What one evaluation path (of one jsonschema-rs call site) means, cached."""
 
-    __slots__ = ("kind", "node", "kw", "tie", "src", "consumed", "ptr", "ref", "cls")
+    __slots__ = ("kind", "node", "kw", "tie", "src", "consumed", "depth", "ptr", "ref", "cls")
 
     def __init__(self, loc: _Loc, ref: tuple, located):
         self.kind = loc.kind
         self.consumed = loc.consumed
+        self.depth = loc.consumed + (loc.kind != "plain")  # the error's instance path's length
         self.ptr = loc.ptr
         self.ref = ref
         node, kw, tie, src = located if located is not None else (None, None, (), None)
@@ -592,9 +600,11 @@ class _Explainer:
     """Collects one payload's errors from jsonschema-rs, keeping the ``keep`` most relevant (the rest are
     counted by :func:`_count` as they are pushed out)."""
 
+    __slots__ = ("c", "root", "instance", "keep", "pol", "budget", "errors", "worst")
+
     def __init__(self, compiled: Compiled, instance: Any, keep: int, pol: "_Policy", budget: "_Budget"):
         self.c = compiled
-        self.root = compiled.strict
+        self.root = compiled._strict
         self.instance = instance
         self.keep = keep
         self.pol = pol
@@ -648,7 +658,7 @@ class _Explainer:
                 info = self.info(site, rel)
             ip = e.instance_path
             kind = info.kind
-            if len(ip) != info.consumed + (kind != "plain"):
+            if len(ip) != info.depth:
                 raise _Unexplainable(rel)
             if kind == "big":
                 if big is not None:
@@ -681,8 +691,7 @@ class _Explainer:
                 extras[key] = err
                 out.append(err)
                 continue
-            err = _Err(path, info.kw, info.node, _at(base_inst, ip), info.tie, info.src)
-            err.rs = e
+            err = _Err(path, info.kw, info.node, _at(base_inst, ip) if ip else base_inst, info.tie, info.src, e)
             if info.cls == "weak":
                 ctx = getattr(e.kind, "context", None)
                 if ctx:
@@ -708,7 +717,15 @@ class _Explainer:
     def run(self) -> list[_Err]:
         c = self.c
         big: list = []
-        self.add(self.convert(c.rs_explain.iter_errors(self.instance), self.site("#", ()), self.instance, [], big))
+        site = c._root_site
+        if site is None:
+            c.strict  # noqa: B018 (computed once)
+            self.root = c._strict
+            site = c._root_site = _Site("#", ())
+        found = self.convert((c._iter_errors or c.iter_errors)(self.instance), site, self.instance, [], big)
+        if not big and len(found) <= self.keep:  # the common case: one call, a few errors
+            return _ordered(found)
+        self.add(found)
         if big:
             import gc
 
@@ -775,6 +792,8 @@ def _tie_key(e: _Err):
 
 def _ordered(errors: list[_Err]) -> list[_Err]:
     """The reference's order: by relevance, most relevant first; ties in evaluation order."""
+    if len(errors) < 2:
+        return errors
     errors.sort(key=_tie_key)
     errors.sort(key=_relevance, reverse=True)
     return errors
@@ -796,6 +815,18 @@ class _Policy:
         self.error_rule = error_rule
 
 
+_POLICIES: dict[tuple, _Policy] = {}
+
+
+def _policy(*args) -> _Policy:
+    pol = _POLICIES.get(args)
+    if pol is None:
+        if len(_POLICIES) > 4096:
+            _POLICIES.clear()
+        pol = _POLICIES[args] = _Policy(*args)
+    return pol
+
+
 def explain(compiled: Compiled, instance: Any, *, location: str, default_source: str | None,
             undocumented: str, closed_by_us: str, readonly: str = "warning",
             code_path: tuple | None = None, error_rule: str | None = None,
@@ -808,29 +839,34 @@ def explain(compiled: Compiled, instance: Any, *, location: str, default_source:
     ``error_rule``: rename every other error finding to this rule (``envelope``);
     ``max_findings``: at most this many findings (default :data:`DEFAULT_MAX_FINDINGS`), then one
     ``truncated`` finding counting the rest (an error when any of them is)."""
-    cap = _max_findings(max_findings)
-    pol = _Policy(location, default_source, undocumented, closed_by_us, readonly, code_path, error_rule)
+    cap = DEFAULT_MAX_FINDINGS if max_findings is None else _max_findings(max_findings)
+    try:
+        pol = _policy(location, default_source, undocumented, closed_by_us, readonly, code_path, error_rule)
+    except TypeError:  # an unhashable argument (a list as code_path)
+        pol = _Policy(location, default_source, undocumented, closed_by_us, readonly, code_path, error_rule)
+    return explain_with(compiled, instance, pol, cap)
+
+
+def explain_with(compiled: Compiled, instance: Any, pol: _Policy, cap: int) -> list[Finding]:
+    """:func:`explain` with its policy made (:func:`_policy`) and its cap checked."""
     budget = _Budget(cap + 1)  # no one error needs more findings than that to fill the page
 
     try:
         errors = _Explainer(compiled, instance, max(cap, 1), pol, budget).run()
     except _Unexplainable:
-        return explain_reference(compiled, instance, location=location, default_source=default_source,
-                                 undocumented=undocumented, closed_by_us=closed_by_us, readonly=readonly,
-                                 code_path=code_path, error_rule=error_rule, max_findings=max_findings)
-
-    def src(err: _Err) -> str | None:
-        return err.src if err.src is not None else default_source
+        return explain_reference(compiled, instance, location=pol.location, default_source=pol.default_source,
+                                 undocumented=pol.undocumented, closed_by_us=pol.closed_by_us, readonly=pol.readonly,
+                                 code_path=pol.code_path, error_rule=pol.error_rule, max_findings=cap)
 
     root = compiled.strict
     if len(errors) == 1 and cap and not budget.errors and not budget.warnings:
-        out = _map(errors[0], root, pol, _best_match, src, budget)
+        out = _map(errors[0], root, pol, _best_match, None, budget)
         if len(out) == 1:
             return out
     else:
         out = []
         for err in errors:
-            out.extend(_map(err, root, pol, _best_match, src, budget))
+            out.extend(_map(err, root, pol, _best_match, None, budget))
     return _group(out, cap, budget, pol)
 
 
@@ -921,22 +957,48 @@ def _count(e: _Err, pol: _Policy) -> tuple[int, int]:
     return (n, 0) if sev == "error" else (0, n)
 
 
+_finding = Finding._make
+_DOCUMENTED: dict[int, tuple[dict, list]] = {}
+
+
+def _documented(props: dict) -> list[str]:
+    """``sorted(props)``, cached per schema node (a fresh list each time: findings are handed out)."""
+    hit = _DOCUMENTED.get(id(props))
+    if hit is None or hit[0] is not props:
+        if len(_DOCUMENTED) > 20_000:
+            _DOCUMENTED.clear()
+        hit = _DOCUMENTED[id(props)] = (props, sorted(props))
+    return list(hit[1])
+
+
 def _map(err, root, pol: _Policy, best_match, src_of, budget: _Budget) -> list[Finding]:
     """The findings of one error (a Python jsonschema ``ValidationError`` or an :class:`_Err`)."""
-    path = list(err.absolute_path)
+    path = err.absolute_path
+    if type(path) is not list:
+        path = list(path)
     ptr = pointer(path)
     schema = err.schema if isinstance(err.schema, dict) else {}
     kw = err.validator
-    src = src_of(err)
-    actual = short_repr(err.instance)
+    if src_of is None:  # an _Err: its source is looked up already
+        src = err.src if err.src is not None else pol.default_source
+    else:
+        src = src_of(err)
     location, error_rule = pol.location, pol.error_rule
+    # an undocumented field's finding shows the field, not the whole object around it
+    actual = None if kw == "additionalProperties" else short_repr(err.instance)
+    if error_rule is None:  # the commonest findings, made directly (the same as below)
+        if kw == "enum" and (pol.code_path is None or tuple(path) != pol.code_path):
+            return [_finding(ptr, "enum", f"{actual} is not one of the documented values", list(schema["enum"]),
+                             actual, src, "error", location)]
+        if kw == "format":
+            v = schema["format"]
+            return [_finding(ptr, "format", f"{actual} is not a valid {v}", v, actual, src, "error", location)]
 
     def f(rule, message, expected=None, severity="error", ptr=ptr, actual=actual, src=src):
         if error_rule and severity == "error" and rule != error_rule:
             message = f"{rule}: {message}"
             rule = error_rule
-        return Finding(pointer=ptr, rule=rule, message=message, expected=expected, actual=actual,
-                       source=src, severity=severity, location=location)
+        return _finding(ptr, rule, message, expected, actual, src, severity, location)
 
     if kw == "additionalProperties":
         props = schema.get("properties", {})
@@ -944,8 +1006,11 @@ def _map(err, root, pol: _Policy, best_match, src_of, budget: _Budget) -> list[F
         inst = err.instance if isinstance(err.instance, dict) else {}
         named = getattr(err, "extras", None)
         if named is not None:  # jsonschema-rs named them; the reference's order is the instance's
-            named = set(named)
-            extras = [k for k in inst if k in named]
+            if len(named) == 1:
+                extras = named if named[0] in inst else []
+            else:
+                named = set(named)
+                extras = [k for k in inst if k in named]
         else:
             extras = [k for k in inst if k not in props and not any(re.search(p, k) for p in pats)]
         sev = pol.closed_by_us if schema.get("x-wix-closed") else pol.undocumented
@@ -953,7 +1018,7 @@ def _map(err, root, pol: _Policy, best_match, src_of, budget: _Budget) -> list[F
         if n is not None and len(extras) > n:  # a huge object: count the rest without making them
             budget.drop(len(extras) - n, sev)
             extras = extras[:n]
-        documented = sorted(props)
+        documented = _documented(props)
         return [f("undocumented-field", f"field '{k}' is not documented for this object",
                   expected=documented, severity=sev, ptr=pointer(path + [k]),
                   actual=short_repr(inst[k])) for k in extras]
@@ -982,10 +1047,8 @@ def _map(err, root, pol: _Policy, best_match, src_of, budget: _Budget) -> list[F
             return _map(best, root, pol, best_match, src_of, budget)
     if kw == "enum":
         if pol.code_path is not None and tuple(path) == pol.code_path:
-            return [Finding(pointer=ptr, rule="undocumented-error-code",
-                            message=f"error code {actual} is not documented for this status",
-                            expected=list(err.validator_value), actual=actual, source=src,
-                            severity="warning", location=location)]
+            return [_finding(ptr, "undocumented-error-code", f"error code {actual} is not documented for this status",
+                             list(err.validator_value), actual, src, "warning", location)]
         return [f("enum", f"{actual} is not one of the documented values", expected=list(err.validator_value))]
     if kw == "const":
         return [f("enum", f"{actual} is not the documented value", expected=[err.validator_value])]

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 ACTUAL_MAX = 80
+_new = object.__new__
 
 
 def short_repr(value: Any, limit: int = ACTUAL_MAX) -> str:
@@ -56,6 +57,11 @@ def _bounded_repr(value: Any, limit: int) -> str:
 
 def pointer(path) -> str:
     """JSON pointer (RFC 6901) for a sequence of keys/indices."""
+    if not path:
+        return ""
+    text = "/" + "/".join([p if type(p) is str else str(p) for p in path])
+    if "~" not in text and text.count("/") == len(path):  # nothing to escape
+        return text
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
@@ -72,6 +78,16 @@ class Finding:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def _make(cls, pointer: str, rule: str, message: str, expected: Any, actual: str | None, source: str | None,
+              severity: str, location: str) -> "Finding":
+        """``Finding(...)`` for the engine's hot path: the same object, without the frozen dataclass's
+        per-field ``object.__setattr__`` calls."""
+        f = _new(cls)
+        f.__dict__.update({"pointer": pointer, "rule": rule, "message": message, "expected": expected,
+                           "actual": actual, "source": source, "severity": severity, "location": location})
+        return f
 
     def with_(self, **kw) -> "Finding":
         return replace(self, **kw)  # shallow: ``expected`` is shared, as findings are read-only
