@@ -41,6 +41,7 @@ class Contracts:
         self._compiled: dict[tuple, Compiled] = {}
         self._ops: dict[str, dict] = {}
         self._plans: dict[tuple, _Plan] = {}
+        self._responses: dict[str, _Plan] = {}  # the REST response plans by the name given (the hot path)
         self._router = None
 
     @classmethod
@@ -173,9 +174,13 @@ class Contracts:
     # ------------------------------------------------------------------ responses
     def validate_response(self, op: str, body: Any, status: int | None = 200, *, strict: bool = False,
                           surface: str = "rest", max_findings: int | None = None) -> Result:
-        if status is None or status not in SUCCESS:
+        if status != 200 and (status is None or status not in SUCCESS):
             return self.validate_error(op, body, status, strict=strict, surface=surface, max_findings=max_findings)
-        p = self._plans.get((op, "response", surface)) or self._plan(op, "response", surface)
+        p = self._responses.get(op) if surface == "rest" else None
+        if p is None:
+            p = self._plan(op, "response", surface)
+            if surface == "rest" and isinstance(op, str):
+                self._responses[op] = p
         if body is None:
             body = {}
         if p.is_valid(body):  # the common case: valid and drift-free
@@ -242,12 +247,10 @@ class Contracts:
     def validate_exchange(self, method: str, url: str, headers: Mapping[str, Any] | None, body: Any,
                           status: int | None, response_body: Any, *, strict: bool = False,
                           allow_unknown: bool = False, max_findings: int | None = None) -> Result:
-        from urllib.parse import urlsplit
+        from .exchange import WIX_HOST, split_url
 
-        from .exchange import WIX_HOST
-
-        parts = urlsplit(url or "")
-        hit = self.router.match_path(method or "", parts.path, parts.netloc)
+        host, path, query = split_url(url or "")
+        hit = self.router.match_path(method or "", path, host)
         if hit is None:
             res = Result(None)
             res.add(Finding(pointer="", rule="route", location="route", actual=short_repr(f"{method} {url}"),
@@ -260,7 +263,7 @@ class Contracts:
             res.add(Finding(pointer="", rule="host", severity="warning", location="route", actual=short_repr(host),
                             expected=WIX_HOST, message=f"host {host} is not {WIX_HOST}"))
         res.extend(self.validate_request(name, body, path_params=params, headers=headers or {},
-                                         allow_unknown=allow_unknown, query=parts.query,
+                                         allow_unknown=allow_unknown, query=query,
                                          method=str(method or "").upper(), max_findings=max_findings))
         if status is not None:
             res.extend(self.validate_response(name, response_body, status, strict=strict,

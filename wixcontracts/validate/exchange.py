@@ -14,6 +14,8 @@ from ..ir import WIX_API  # noqa: E402
 
 WIX_HOST = urlsplit(WIX_API).netloc
 _PARAM = re.compile(r"\{[^{}/]+\}")
+_ORDER = 1 << 32  # a route's priority: -(literal text length) * _ORDER + its position (lower wins)
+_WORST = 1 << 62
 _GROUP = re.compile(r"\(\?P<[^>]+>\[\^/\]\+\)")
 
 
@@ -34,8 +36,8 @@ class _Node:
         self.literal: dict[str, _Node] = {}
         self.patterns: list[tuple[re.Pattern, _Node]] = []  # a segment mixing text and a parameter
         self.param: _Node | None = None  # a whole-segment parameter
-        self.routes: list[tuple[tuple, str, list[str]]] = []  # (priority, operation, parameter names)
-        self.best: tuple = (1, 0)  # the best priority of a route under this node
+        self.routes: list[tuple[int, str, list[str]]] = []  # (priority, operation, parameter names)
+        self.best: int = _WORST  # the best priority of a route under this node
 
 
 class Router:
@@ -48,7 +50,7 @@ class Router:
                 if not tpl:
                     continue
                 # the former linear scan's order: longer literal text first, then the catalog's order
-                priority = (-len(_GROUP.sub("", template_regex(tpl).pattern)), n)
+                priority = -len(_GROUP.sub("", template_regex(tpl).pattern)) * _ORDER + n
                 n += 1
                 node = self._tries.setdefault(method, _Node())
                 names: list[str] = []
@@ -76,8 +78,8 @@ class Router:
 
     def match(self, method: str, url: str) -> tuple[str, dict[str, str], str] | None:
         """(operation, path params, host) or None."""
-        parts = urlsplit(url)
-        return self.match_path(method, parts.path, parts.netloc)
+        host, path, _query = split_url(url)
+        return self.match_path(method, path, host)
 
     def match_path(self, method: str, path: str, host: str = "") -> tuple[str, dict[str, str], str] | None:
         """:meth:`match` for a URL already split."""
@@ -86,9 +88,9 @@ class Router:
             path = path[:-1]
         segs = path.split("/")
         trie = self._tries.get(method if method.isupper() else method.upper())
-        best = _walk(trie, segs, 0, [], None) if trie is not None else None
+        best = _walk(trie, segs, 0, [], _WORST) if trie is not None else None
         if self._any is not None:  # routes of no particular method
-            hit = _walk(self._any, segs, 0, [], best[0] if best is not None else None)
+            hit = _walk(self._any, segs, 0, [], best[0] if best is not None else _WORST)
             if hit is not None:
                 best = hit
         if best is None:
@@ -99,14 +101,32 @@ class Router:
         return op, {k: unquote(v) if "%" in v else v for k, v in zip(names, values)}, host
 
 
+_PLAIN_URL = re.compile(r"(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?", re.S)
+_ODD = re.compile(r"[\x00-\x20\[\]\x7f]")
+
+
+def split_url(url: str) -> tuple[str, str, str]:
+    """(host, path, query) of a URL, as ``urllib.parse.urlsplit`` reads them, without its cost for the
+    usual ``https://host/path?query`` (anything unusual goes to urlsplit itself)."""
+    if not _ODD.search(url):
+        m = _PLAIN_URL.fullmatch(url)
+        if m is not None:
+            scheme = m.group(1)
+            # urlsplit reads "host:port/..." without "//" as a scheme only when the part after ":" is not a port
+            if scheme is None or m.group(2) is not None or not m.group(3)[:1].isdigit():
+                return m.group(2) or "", m.group(3), m.group(4) or ""
+    parts = urlsplit(url)
+    return parts.netloc, parts.path, parts.query
+
+
 def _segments(path: str) -> list[str]:
     return path.split("/")
 
 
-def _sort(node: _Node) -> tuple:
+def _sort(node: _Node) -> int:
     """Sort each node's routes and note the best priority under it (to prune the walk)."""
     node.routes.sort()
-    best = node.routes[0][0] if node.routes else (1, 0)
+    best = node.routes[0][0] if node.routes else _WORST
     for child in (*node.literal.values(), *(c for _rx, c in node.patterns),
                   *((node.param,) if node.param is not None else ())):
         best = min(best, _sort(child))
@@ -114,8 +134,8 @@ def _sort(node: _Node) -> tuple:
     return best
 
 
-def _walk(node: _Node, segs: list[str], i: int, values: list[str], bound):
-    """The best route (lowest priority, better than ``bound``) under ``node`` matching ``segs[i:]``:
+def _walk(node: _Node, segs: list[str], i: int, values: list[str], bound: int):
+    """The best route (lowest priority, below ``bound``) under ``node`` matching ``segs[i:]``:
     (priority, op, names, values)."""
     if i == len(segs):
         if node.routes:
@@ -125,23 +145,24 @@ def _walk(node: _Node, segs: list[str], i: int, values: list[str], bound):
     seg = segs[i]
     best = None
     child = node.literal.get(seg)
-    if child is not None and (bound is None or child.best < bound):
+    if child is not None and child.best < bound:
         best = _walk(child, segs, i + 1, values, bound)
         if best is not None:
             bound = best[0]
-    for rx, child in node.patterns:
-        if bound is not None and child.best >= bound:
-            continue
-        m = rx.fullmatch(seg)
-        if m:
-            n = len(values)
-            values.extend(m.groups())
-            hit = _walk(child, segs, i + 1, values, bound)
-            del values[n:]
-            if hit is not None:
-                best, bound = hit, hit[0]
+    if node.patterns:
+        for rx, child in node.patterns:
+            if child.best >= bound:
+                continue
+            m = rx.fullmatch(seg)
+            if m:
+                n = len(values)
+                values.extend(m.groups())
+                hit = _walk(child, segs, i + 1, values, bound)
+                del values[n:]
+                if hit is not None:
+                    best, bound = hit, hit[0]
     child = node.param
-    if child is not None and seg and (bound is None or child.best < bound):
+    if child is not None and child.best < bound and seg:
         values.append(seg)
         hit = _walk(child, segs, i + 1, values, bound)
         values.pop()
