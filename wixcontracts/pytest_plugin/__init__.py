@@ -135,7 +135,7 @@ def wix_api(request):
     passthrough = tuple(p for m in node.iter_markers("wix_passthrough") for p in m.args)
     settings = Settings(coverage=config._wix_cov, strict=s["strict"], live=s["live"], live_base=s["live_base"],
                         base_url=s["base_url"], record_mode=s["record_mode"], record_source=s["record_source"],
-                        fixtures_root=root)
+                        fixtures_root=root, allow_network=bool(config.getoption("--wix-allow-network")))
     api = WixApi(config=config, nodeid=node.nodeid, settings=settings, cassette=cassette)
     if passthrough:
         api.passthrough(*passthrough)
@@ -196,13 +196,27 @@ def pytest_runtest_makereport(item, call):
         rep.longrepr = text
         if hasattr(rep, "wasxfail"):
             del rep.wasxfail
+    scrub = _report_scrubber(item.config)
     item.config._wix_report.append({
-        "test": item.nodeid, "outcome": rep.outcome, "violations": blocks,
-        "calls": [{"operation": c.operation, "method": c.method, "url": c.url, "status": c.status,
+        "test": item.nodeid, "outcome": rep.outcome, "violations": [scrub.text(b) for b in blocks],
+        "calls": [{"operation": c.operation, "method": c.method, "url": scrub.url(c.url, ()), "status": c.status,
                    "source": c.source, "client": c.client,
                    "fault": c.fault.describe() if c.fault else None, "undocumented": c.undocumented}
                   for c in api.calls]})
     return rep
+
+
+def _report_scrubber(config):
+    """The report (``--wix-report``) is written to disk too: its URLs keep no query value and its
+    texts go through the value patterns, with a salt made for this run only (never stored)."""
+    s = getattr(config, "_wix_report_scrub", None)
+    if s is None:
+        import secrets
+
+        from ..fixtures.scrub import ScrubPolicy
+
+        s = config._wix_report_scrub = ScrubPolicy(salt=secrets.token_bytes(16), query_allow=set())
+    return s
 
 
 # --------------------------------------------------------------------------- coverage, report, xdist

@@ -256,6 +256,9 @@ class WixApi:
 
     # ------------------------------------------------------------ the exchange
     def _violation(self, call: Call, text: str) -> Outcome:
+        from ..fixtures.scrub import redact
+
+        text = redact(text)
         where = caller()
         if where:
             text += f"\n  called at {where}"
@@ -274,6 +277,10 @@ class WixApi:
         path = parts.path or "/"
         call = Call(None, request, method=method, url=url, client=client)
         if parts.hostname != WIX_HOST:
+            if self.settings.allow_network:
+                call.source = "passthrough"
+                self.calls.append(call)
+                return Outcome("passthrough", call=call, target=None)
             return self._violation(call, f"WixContractViolation: {method} {parts.scheme}://{parts.netloc}{short_path(url)}\n"
                                          f"  Wix host {parts.hostname} is not intercepted: only {BASE_URL} is "
                                          "contract-checked.\n  To let it through: --wix-allow-network")
@@ -301,6 +308,8 @@ class WixApi:
             return self._violation(call, "\n".join([title, *format_findings(res.errors, op)]))
         message = wire.full if wire is not None else body
         out = self._answer(name, op, method, url, headers, content, body, message, params, call)
+        if out.kind == "violation":  # e.g. not recorded, in a replay-only mode
+            return out
         if out.kind in ("timeout", "disconnect"):
             self.calls.append(call)
             return out
@@ -311,8 +320,9 @@ class WixApi:
                 stale = source.startswith("fixture")
                 head = (f"WixContractViolation: response of {name} from {source} breaks the contract"
                         + (" (stale fixture: re-record it or update the contract)" if stale else ""))
-                text = "\n".join([head, *format_findings(resp_res.errors, op)])
-                self.violations.append(text)
+                from ..fixtures.scrub import redact
+
+                self.violations.append(redact("\n".join([head, *format_findings(resp_res.errors, op)])))
         code = None
         if status >= 400 and isinstance(rbody, dict) and isinstance(rbody.get("details"), dict):
             code = (rbody["details"].get("applicationError") or {}).get("code")
@@ -464,3 +474,4 @@ class Settings:
     record_source: str = "real"
     passthrough: tuple = ()
     fixtures_root: Path | None = None
+    allow_network: bool = False

@@ -23,10 +23,25 @@ from urllib.parse import urlsplit
 
 MAX_FINDINGS = 6  # per violation block; the rest are counted
 
-# frames of these packages are never "the caller": the user's code is the first frame outside them
-_INTERNAL = tuple(os.sep + p + os.sep for p in (
-    "httpx", "httpcore", "respx", "requests", "urllib3", "wixcontracts", "_pytest", "pluggy", "anyio",
-    "asyncio", "concurrent", "http", "urllib", "socket", "selectors", "threading", "contextlib", "unittest"))
+# frames of these places are never "the caller": the user's code is the first frame outside them
+_PKG = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the wixcontracts package
+
+
+def _internal_prefixes() -> tuple[str, ...]:
+    import site
+    import sysconfig
+
+    paths = {_PKG + os.sep}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        p = sysconfig.get_paths().get(key)
+        if p:
+            paths.add(os.path.abspath(p) + os.sep)
+    for p in [*getattr(site, "getsitepackages", lambda: [])(), site.getusersitepackages()]:
+        paths.add(os.path.abspath(p) + os.sep)
+    return tuple(sorted(paths))
+
+
+_INTERNAL = _internal_prefixes()
 
 
 class WixContractViolation(AssertionError):
@@ -93,7 +108,7 @@ def caller() -> str | None:
     f = sys._getframe(1)
     while f is not None:
         fn = f.f_code.co_filename
-        if not any(p in fn for p in _INTERNAL) and "<frozen" not in fn and not fn.startswith("<"):
+        if not fn.startswith(_INTERNAL) and "site-packages" not in fn and not fn.startswith("<"):
             try:
                 shown = os.path.relpath(fn)
             except ValueError:
