@@ -287,7 +287,17 @@ def check(
 def main() -> None:
     from . import commands  # noqa: F401  (registers the consumer commands)
 
-    app()
+    try:
+        app()
+    except ModuleNotFoundError as e:  # an optional dependency: say which extra brings it
+        from .extras import extra_for
+
+        extra = extra_for(e)
+        if extra is None:
+            raise
+        sys.stderr.write(f"error: {e.name} is not installed: this command needs the [{extra}] extra "
+                         f"(pip install 'wixcontracts[{extra}]')\n")
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

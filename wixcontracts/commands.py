@@ -6,3 +6,4 @@ from .emulator import serve as _serve_cli  # noqa: F401
 from .validate import cli as _validate_cli  # noqa: F401
 from .fixtures import cli as _fixtures_cli  # noqa: F401
 from .drift import cli as _drift_cli  # noqa: F401  (drift, diff, nightly, live run, docs fetch)
+from . import init_cmd as _init_cmd  # noqa: F401  (wixcontracts init)

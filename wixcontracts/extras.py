@@ -23,7 +23,6 @@ MODULES = {
     "schemathesis": "fuzz", "hypothesis": "fuzz", "hypothesis_jsonschema": "fuzz",
     "tree_sitter": "sources", "tree_sitter_typescript": "sources",
     "jwt": "webhooks", "cryptography": "webhooks",
-    "requests": "requests",
 }
 
 
