@@ -328,3 +328,24 @@ def test_examples_integrator_suite(pytester):
     ex = ROOT / "examples" / "integrator"
     r = pytester.runpytest_subprocess(str(ex), "-p", "no:cacheprovider", "-p", "no:xdist")
     r.assert_outcomes(passed=9)
+
+
+def test_a_request_is_read_and_validated_once(pytester):
+    """The emulator gets the message the plugin read: no second parse, no second validation."""
+    r = run(pytester, """
+def test_once(wix_api, monkeypatch):
+    from wixcontracts.validate.contracts import Contracts
+    from wixcontracts.emulator.core import Emulator
+    seen = []
+    orig = Contracts.check_request
+    monkeypatch.setattr(Contracts, "check_request", lambda self, *a, **k: seen.append(a[0]) or orig(self, *a, **k))
+    def twice(*a, **k):
+        raise AssertionError("the emulator validated the request again")
+    monkeypatch.setattr(Emulator, "_validate", twice)
+    monkeypatch.setattr(Emulator, "_parse", twice)
+    seed(wix_api)
+    assert httpx.post(DECLINE, json=decline_body(), headers=H).status_code == 200
+    assert httpx.post(f"https://www.wixapis.com/bookings/v2/bookings/{B1}/cancel", json={"revision": "2"}, headers=H).status_code == 200
+    assert seen == ["bookings.declineMultiServiceBooking", "bookings.cancelBooking"]
+""")
+    r.assert_outcomes(passed=1)
