@@ -2,7 +2,6 @@
 ``wix_api`` fixture comes from the ``pytest11`` entry point)."""
 
 import asyncio
-import uuid
 
 import pytest
 

@@ -1,7 +1,5 @@
 """Every client gets the same checks; any other route to a Wix host is blocked; faults of every kind."""
 
-import pytest
-
 from tests.plugin.test_plugin import failure_section, run
 
 

@@ -21,12 +21,15 @@ import threading
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..ir import WIX_API as BASE_URL
 from .faults import Fault, error_fault
 from .output import WixContractViolation, caller, format_findings, nearest_operations, short_path
+
+if TYPE_CHECKING:
+    from .recording import Cassette
 
 WIX_HOST = urlsplit(BASE_URL).hostname
 _JSON = {"content-type": "application/json"}

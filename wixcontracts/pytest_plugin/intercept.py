@@ -40,7 +40,6 @@ def _httpx_response(out: Outcome, request):
 def make_router(api: WixApi):
     import httpx
     import respx
-    from respx.models import PassThrough  # noqa: F401  (imported for its side effect on old respx)
 
     def side_effect(request: httpx.Request):
         out = api.exchange(request.method, str(request.url), {k.lower(): v for k, v in request.headers.items()},
