@@ -346,3 +346,29 @@ def test_once(wix_api, monkeypatch):
     assert seen == ["bookings.declineMultiServiceBooking", "bookings.cancelBooking"]
 """)
     r.assert_outcomes(passed=1)
+
+
+def test_webhooks_deliver_a_signed_event_to_an_in_process_handler(pytester):
+    """``wix_api.webhooks.deliver``: an integrator's ASGI handler receives a signed booking_created delivery."""
+    r = run(pytester, '''
+import jwt
+from wixcontracts.webhooks.keys import cached_key_pair
+received = []
+async def app(scope, receive, send):
+    body = b""
+    while True:
+        msg = await receive()
+        body += msg.get("body", b"")
+        if not msg.get("more_body"):
+            break
+    claims = jwt.decode(body.decode(), cached_key_pair().public_pem, algorithms=["RS256"],
+                        options={"verify_aud": False})
+    received.append(claims)
+    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
+    await send({"type": "http.response.body", "body": b"ok"})
+def test_deliver(wix_api):
+    res = wix_api.webhooks.deliver(app, "booking_created")
+    assert res.ok and res.status == 200 and res.elapsed_ms < 1250
+    assert received and "booking_created" in received[0]["data"]
+''')
+    r.assert_outcomes(passed=1)

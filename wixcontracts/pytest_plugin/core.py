@@ -177,10 +177,6 @@ class Webhooks:
         try:
             from ..webhooks.deliver import deliver
         except ModuleNotFoundError as e:
-            if e.name and e.name.startswith("wixcontracts"):
-                # TODO(webhooks): wixcontracts.webhooks.deliver lands with the webhooks branch
-                raise NotImplementedError("wix_api.webhooks needs wixcontracts.webhooks.deliver, "
-                                          "which this wixcontracts version does not have") from None
             from ..extras import missing
 
             raise missing("webhooks", e) from None
