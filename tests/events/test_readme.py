@@ -36,7 +36,13 @@ def test_console_block_runs(tmp_path):
     ports = sorted({int(p) for ln in lines for p in re.findall(r"127\.0\.0\.1:(\d+)", ln)})
     if any(_busy(p) for p in ports):
         pytest.skip(f"a port the README uses is taken here: {ports}")
-    script = "set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n" + "\n".join(lines) + "\n"
+    script = "set -e\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n"
+    for ln in lines:  # the README's convention: a command ending in '&' is a server on its --port
+        script += ln + "\n"
+        port = re.search(r"--port[ =](\d+)", ln)
+        if ln.rstrip().endswith("&") and port:
+            script += (f"for i in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/{port.group(1)}) 2>/dev/null && break; "
+                       "sleep 0.1; done\n")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PYTHONPATH": str(ROOT),
            "WIXCONTRACTS_CACHE": str(tmp_path / "cache"), "COLUMNS": "200"}
     p = subprocess.run(["bash", "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
