@@ -73,6 +73,36 @@ def whole_api(docs) -> tuple[str, str] | None:
             f"resident; writes {m['bytes'] / 2**20:.1f} MiB")
 
 
+def scaling(pages: dict[str, str], hints: dict, sizes=(60, 240)) -> tuple[str, str]:
+    """How compile time grows with the corpus: the exponent k of time ~ size^k between two sizes (CPU time, best
+    of 3), and the peak of Python allocations during a compile against the corpus's size."""
+    import math
+    import tracemalloc
+
+    times, sizes_b = [], []
+    for n in sizes:
+        corpus = synthetic_corpus(pages, n)
+        sizes_b.append(sum(len(t.encode()) for t in corpus.values()))
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.process_time()
+            compile_pages(corpus, hints)
+            best = min(best, time.process_time() - t0)
+        times.append(best)
+    k = math.log(times[-1] / times[0]) / math.log(sizes_b[-1] / sizes_b[0])
+    corpus = synthetic_corpus(pages, sizes[0])
+    size = sum(len(t.encode()) for t in corpus.values())
+    tracemalloc.start()
+    try:
+        compile_pages(corpus, hints)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return (f"compile scaling ({sizes[0]} -> {sizes[-1]} pages) and peak memory",
+            f"time ~ size^{k:.2f} (target: linear); peak {peak / size:.1f}x the input "
+            f"({peak / 2**20:.0f} MiB for {size / 2**20:.1f} MiB; target <= 5x)")
+
+
 def run() -> list[tuple[str, str]]:
     from .build import ROOT
 
@@ -93,6 +123,7 @@ def run() -> list[tuple[str, str]]:
         mbps = size / secs / 1e6
         rows.append((f"compile {label} ({len(corpus)} pages, {size / 1e3:.0f} kB)",
                      f"{secs * 1e3:.1f} ms, {mbps:.2f} MB/s ({mbps:.1f}x the 1 MB/s target)"))
+    rows.append(scaling(pages, hints))
     rows.append(whole_api(docs))
     return rows
 

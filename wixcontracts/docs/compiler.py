@@ -3,6 +3,9 @@ shapes from unambiguous occurrences, then decide everything), assemble operation
 
 from __future__ import annotations
 
+import gc
+import sys
+
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,6 +14,7 @@ from ..ir import (WIX_API, ApiModel, Diagnostic, EnumValue, ErrorDoc, Field, One
                   Source, Surface, TypeDef, TypeRef, iter_fields)
 from .entries import FieldEntry, SchemaBlock, parse_block
 from .page import PageError, RawPage, read_page
+from .lexer import Line
 from .structure import Node, Registry, Resolver, norm
 
 CANONICAL_PREFIX = "/_api/bookings-service"
@@ -39,6 +43,58 @@ def load_pages(docs_dir: Path) -> dict[str, str]:
 
 
 def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
+    # The compile makes millions of small objects and keeps most of them: Python's cyclic GC walked them over
+    # and over (the compile was superlinear in the corpus, all of it in the collector).  It is paused here;
+    # the one kind of cycle the compile makes, its structure trees, is taken apart as soon as a tree is done.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile_pages(pages, hints)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _release(root: Node | None) -> None:
+    """Break a structure tree's parent/children cycles, so it is freed as soon as it is dropped."""
+    stack = [root] if root is not None else []
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        n.children = []
+        n.parent = None
+
+
+def _bare(line: Line | None) -> Line | None:
+    return None if line is None else Line("", line.col, line.offset, line.lineno)
+
+
+def _bare_lines(b: SchemaBlock) -> None:
+    """A parsed block's lines are only positions from here on: drop their text (memory)."""
+    for entries in (b.params, b.response):
+        for e in entries:
+            e.line = _bare(e.line)
+            if isinstance(e, FieldEntry) and e.enum:
+                e.enum = [(v, _bare(ln)) for v, ln in e.enum]
+    for e in b.errors:
+        e.line = _bare(e.line)
+    b.method_line, b.url_line = _bare(b.method_line), _bare(b.url_line)
+    b.required_line, b.return_line = _bare(b.required_line), _bare(b.return_line)
+
+
+_NONE_PLACED: frozenset = frozenset()
+
+
+def _settled(root: Node | None) -> None:
+    """A built tree's placement bookkeeping (a set per node) is not read again: let it go."""
+    stack = [root] if root is not None else []
+    while stack:
+        n = stack.pop()
+        stack.extend(n.children)
+        n.placed = _NONE_PLACED  # type: ignore[assignment]
+
+
+def _compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
     hints = hints or {}
     model = ApiModel()
     diags = model.diagnostics
@@ -58,6 +114,8 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
         blocks = {}
         for s in raw.surfaces:
             b = parse_block(s.schema)
+            s.schema = []  # read: its entries keep the lines they need (memory)
+            _bare_lines(b)
             for msg, ln in b.problems:
                 diags.append(Diagnostic("warning", "page.construct", msg, _where(raw, ln)))
             blocks[s.kind] = b
@@ -81,7 +139,9 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
     for t in trees:  # pass 1: learn from what indentation settles
         r = Resolver(reg)
         try:
-            r.learn_from(r.build(t.entries, t.root_key, t.part == "params", t.options_key))
+            first = r.build(t.entries, t.root_key, t.part == "params", t.options_key)
+            r.learn_from(first)
+            _release(first)
         except Exception as e:  # defensive: report the page, keep the others
             broken.add(id(t))
             diags.append(Diagnostic("error", "structure.failed", f"{t.surface} {t.part}: {type(e).__name__}: {e}", t.page.path))
@@ -91,16 +151,23 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
             continue
         reg.learn(key, h.get("fields", []), h.get("groups", []), h.get("field_types", {}), h.get("leaf", False), origin="hints")
     resolver = Resolver(reg)  # pass 2: decide everything
+    made_by: list[tuple[int, RawPage]] = []  # (decisions made so far, page): each tree's decisions follow in turn
     for t in trees:
         if id(t) not in broken:
             t.root = resolver.build(t.entries, t.root_key, t.part == "params", t.options_key)
-    page_of = {id(e): t.page for t in trees for e in t.entries}
-    for d in resolver.decisions:
+            _settled(t.root)
+            made_by.append((len(resolver.decisions), t.page))
+    tree = 0
+    for i, d in enumerate(resolver.decisions):
         e = d.entry
-        page = page_of[id(e)]
+        while made_by[tree][0] <= i:
+            tree += 1
+        page = made_by[tree][1]
         what = e.name if isinstance(e, FieldEntry) else "ONE-OF"
-        dd = {"page": page.path, "where": _where(page, e.line), "entry": what, "placed_under": d.chosen,
-              "candidates": d.candidates, "resolved_by": d.resolved_by, "unresolved": d.unresolved}
+        # (the same container paths recur in thousands of decisions: one string each)
+        dd = {"page": page.path, "where": _where(page, e.line), "entry": what, "placed_under": sys.intern(d.chosen),
+              "candidates": [sys.intern(c) for c in d.candidates], "resolved_by": d.resolved_by,
+              "unresolved": d.unresolved}
         if d.note:
             dd["note"] = d.note
         model.decisions.append(dd)
@@ -108,14 +175,24 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
             diags.append(Diagnostic("warning", "structure.ambiguous",
                                     f"{what}: placed under {d.chosen}; candidates {', '.join(d.candidates)}",
                                     _where(page, e.line), None))
+    resolver.decisions = []  # recorded in the model (memory: they hold every entry)
 
     ctx = _Ctx(hints, diags)
+    trees_of: dict[int, list[_Tree]] = {}
+    for t in trees:
+        trees_of.setdefault(id(t.page), []).append(t)
     for raw, blocks in raws:
+        mine = trees_of.get(id(raw), [])
         try:
-            op = _operation(raw, blocks, [t for t in trees if t.page is raw], ctx)
+            op = _operation(raw, blocks, mine, ctx)
         except Exception as e:  # defensive: a damaged page must not stop the others
             diags.append(Diagnostic("error", "page.parse-failed", f"{type(e).__name__}: {e}", raw.path))
             continue
+        finally:  # this page's trees and entries are done with (memory)
+            for t in mine:
+                _release(t.root)
+                t.root, t.entries = None, []
+            blocks.clear()
         if not op.name:
             diags.append(Diagnostic("error", "page.no-method-name", "page names no method", raw.path))
             continue

@@ -14,7 +14,7 @@ from .lexer import Line
 HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
-@dataclass
+@dataclass(slots=True)
 class FieldEntry:
     name: str
     type_text: str
@@ -29,7 +29,7 @@ class FieldEntry:
         return self.line.col
 
 
-@dataclass
+@dataclass(slots=True)
 class OneOfEntry:
     line: Line
     required: bool = False

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     text: str
     col: int | None
@@ -53,7 +53,7 @@ class LineIndex:
         return bisect.bisect_right(self._starts, offset)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """A stretch of the page outside (``code=False``) or inside a ``` fence."""
 

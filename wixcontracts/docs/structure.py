@@ -80,7 +80,7 @@ class Registry:
             s.origin = "docs"
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     kind: str  # root | field | oneof
     entry: Entry | None
