@@ -853,7 +853,9 @@ def explain_with(compiled: Compiled, instance: Any, pol: _Policy, cap: int) -> l
 
     try:
         errors = _Explainer(compiled, instance, max(cap, 1), pol, budget).run()
-    except _Unexplainable:
+    except (_Unexplainable, UnicodeEncodeError):
+        # paths jsonschema-rs cannot report, or text it cannot take (a lone surrogate: not UTF-8): the
+        # reference engine explains the payload
         return explain_reference(compiled, instance, location=pol.location, default_source=pol.default_source,
                                  undocumented=pol.undocumented, closed_by_us=pol.closed_by_us, readonly=pol.readonly,
                                  code_path=pol.code_path, error_rule=pol.error_rule, max_findings=cap)
