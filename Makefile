@@ -25,6 +25,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m wixcontracts.bench_compile
 	$(PY) -m wixcontracts.bench
+	$(PY) -m wixcontracts.pytest_plugin.bench
 
 fuzz: $(STAMP)  ## long runs: schemathesis against the emulator, hypothesis against its ASGI app
 	WIXCONTRACTS_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/emulator -k schemathesis -p no:xdist
