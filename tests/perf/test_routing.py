@@ -109,3 +109,30 @@ def test_routing_cost_follows_the_segments_not_the_operations(operations, monkey
         visits[0] = 0
         assert big.match(method, url) == hit
         assert visits[0] == n_small <= 3 * len(urlsplit(url).path.split("/")) + 2
+
+
+def test_the_route_table_is_still_there(operations):
+    """``Router.routes`` (the linear router's table, in the order routes win) stays for code that indexes
+    the routes itself (the pytest plugin's bucketed router)."""
+    table = [(m, rx.pattern, names, op) for m, rx, names, op in Router(operations).routes]
+    assert table == [(m, rx.pattern, names, op) for m, rx, names, op in LinearRouter(operations).routes]
+
+
+def test_urls_split_as_urlsplit_does():
+    from wixcontracts.validate.exchange import split_url
+
+    rnd = random.Random(5)
+    alphabet = "ab:/?#@.-+%1 \t[]Ü~"
+    cases = ["https://www.wixapis.com/a/b?x=1#f", "/a/b", "a/b", "http:/a", "mailto:x@y", "localhost:8080/a",
+             "host:8080", "//h/p", "HTTPS://H/P", "", "?q", "#f", "http://[::1]/x", "x:y:z/p", "1abc:/p",
+             "https://h?x#y?z", "https://h/p?", " https://h/p", "https://h/p\n"]
+    cases += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16))) for _ in range(20_000)]
+    for url in cases:
+        try:
+            parts = urlsplit(url)
+            want = (parts.netloc, parts.path, parts.query)
+        except ValueError:
+            with pytest.raises(ValueError):
+                split_url(url)
+            continue
+        assert split_url(url) == want, url

@@ -42,6 +42,8 @@ class _Node:
 
 class Router:
     def __init__(self, operations: dict[str, dict]):
+        self._operations = operations
+        self._routes: list | None = None
         self._tries: dict[str, _Node] = {}
         n = 0
         for name, op in operations.items():
@@ -75,6 +77,22 @@ class Router:
         for trie in self._tries.values():
             _sort(trie)
         self._any = self._tries.get("")
+
+    @property
+    def routes(self) -> list[tuple[str, re.Pattern, dict[str, str], str]]:
+        """Every route as (method, regex, {group: parameter}, operation), in the order they win: the former
+        linear router's table, for code that indexes the routes itself (matching uses the trie)."""
+        if self._routes is None:
+            routes = []
+            for name, op in self._operations.items():
+                method = (op.get("method") or "").upper()
+                for tpl in [op.get("path"), *(op.get("aliases") or [])]:
+                    if tpl:
+                        names = {_group(p[1:-1]): p[1:-1] for p in _PARAM.findall(tpl)}
+                        routes.append((method, template_regex(tpl), names, name))
+            routes.sort(key=lambda r: -len(_GROUP.sub("", r[1].pattern)))
+            self._routes = routes
+        return self._routes
 
     def match(self, method: str, url: str) -> tuple[str, dict[str, str], str] | None:
         """(operation, path params, host) or None."""
