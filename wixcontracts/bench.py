@@ -219,14 +219,17 @@ def main() -> None:
         lambda it: c.validate_request(it[0], it[3], path_params=it[5], query=it[6], headers=AUTH, method=it[1]),
         "validate_request(op, body, path_params, query, headers, method)", 0.8)
 
-    p = subprocess.run([sys.executable, "-c", _HUGE], capture_output=True, text=True, timeout=900,
-                       env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    if os.environ.get("WIXCONTRACTS_BENCH_HUGE", "1") == "0":
+        p = subprocess.CompletedProcess([], 1, "", "skipped (WIXCONTRACTS_BENCH_HUGE=0)")
+    else:
+        p = subprocess.run([sys.executable, "-c", _HUGE], capture_output=True, text=True, timeout=900,
+                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
     if p.returncode == 0:
         m = json.loads(p.stdout)
         huge = (f"{m['seconds']:.1f} s, +{m['grew'] / 2**20:.0f} MiB resident; {m['shown']} findings shown, "
                 f"{m['hidden']} counted")
     else:
-        huge = f"failed: {(p.stderr.strip().splitlines() or ['?'])[-1][:100]}"
+        huge = (p.stderr.strip().splitlines() or ["?"])[-1][:100]
 
     exe = shutil.which("wixcontracts", path=str(Path(sys.executable).parent))
     cmd = [exe] if exe else [sys.executable, "-m", "wixcontracts"]

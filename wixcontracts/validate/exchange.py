@@ -41,7 +41,11 @@ class _Node:
 
 
 class Router:
-    def __init__(self, operations: dict[str, dict]):
+    def __init__(self, operations: dict[str, dict], *, cache_size: int = 4096):
+        """``cache_size``: how many recent (method, path) answers to keep (a test suite asks for the same
+        paths again and again); 0 for none."""
+        self._cache: dict[tuple[str, str], tuple | None] = {}
+        self._cache_size = cache_size
         self._operations = operations
         self._routes: list | None = None
         self._tries: dict[str, _Node] = {}
@@ -101,6 +105,19 @@ class Router:
 
     def match_path(self, method: str, path: str, host: str = "") -> tuple[str, dict[str, str], str] | None:
         """:meth:`match` for a URL already split."""
+        key = (method, path)
+        hit = self._cache.get(key, False)
+        if hit is False:
+            hit = self._match(method, path)
+            if self._cache_size:
+                if len(self._cache) >= self._cache_size:
+                    self._cache.clear()
+                self._cache[key] = hit
+        if hit is None:
+            return None
+        return hit[0], dict(hit[1]), host
+
+    def _match(self, method: str, path: str) -> tuple[str, dict[str, str]] | None:
         path = path or "/"
         if path.endswith("/") and len(path) > 1:
             path = path[:-1]
@@ -114,9 +131,7 @@ class Router:
         if best is None:
             return None
         _prio, op, names, values = best
-        if not names:
-            return op, {}, host
-        return op, {k: unquote(v) if "%" in v else v for k, v in zip(names, values)}, host
+        return op, {k: unquote(v) if "%" in v else v for k, v in zip(names, values)}
 
 
 _PLAIN_URL = re.compile(r"(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?", re.S)
