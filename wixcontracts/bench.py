@@ -218,6 +218,16 @@ def main() -> None:
         lambda it: c.validate_exchange(it[1], it[2], AUTH, it[3], None, None),
         lambda it: c.validate_request(it[0], it[3], path_params=it[5], query=it[6], headers=AUTH, method=it[1]),
         "validate_request(op, body, path_params, query, headers, method)", 0.8)
+    # the same, every URL routed afresh (no cache of recent paths): the trie walk itself
+    from .validate.exchange import Router
+
+    cold = Contracts.load()
+    cold._router = Router(cold.catalog.operations, cache_size=0)
+    items_for["  the same, routing cache off"] = ex
+    row("  the same, routing cache off",
+        lambda it: cold.validate_exchange(it[1], it[2], AUTH, it[3], None, None),
+        lambda it: cold.validate_request(it[0], it[3], path_params=it[5], query=it[6], headers=AUTH, method=it[1]),
+        "validate_request(op, body, path_params, query, headers, method)", 0.8)
 
     if os.environ.get("WIXCONTRACTS_BENCH_HUGE", "1") == "0":
         p = subprocess.CompletedProcess([], 1, "", "skipped (WIXCONTRACTS_BENCH_HUGE=0)")

@@ -43,6 +43,7 @@ class Contracts:
         self._plans: dict[tuple, _Plan] = {}
         self._responses: dict[str, _Plan] = {}  # the REST response plans by the name given (the hot path)
         self._router = None
+        self._split_url = self._wix_host = None  # from .exchange, with the router
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, max_findings: int | None = None) -> "Contracts":
@@ -238,19 +239,22 @@ class Contracts:
 
     @property
     def router(self):
-        if self._router is None:
-            from .exchange import Router
+        if self._router is None or self._split_url is None:
+            from .exchange import WIX_HOST, Router, split_url
 
-            self._router = Router(self.catalog.operations)
+            self._split_url, self._wix_host = split_url, WIX_HOST
+            if self._router is None:
+                self._router = Router(self.catalog.operations)
         return self._router
 
     def validate_exchange(self, method: str, url: str, headers: Mapping[str, Any] | None, body: Any,
                           status: int | None, response_body: Any, *, strict: bool = False,
                           allow_unknown: bool = False, max_findings: int | None = None) -> Result:
-        from .exchange import WIX_HOST, split_url
-
-        host, path, query = split_url(url or "")
-        hit = self.router.match_path(method or "", path, host)
+        if self._split_url is None:
+            self.router  # noqa: B018 (made once, with the URL helpers)
+        router = self._router
+        host, path, query = self._split_url(url or "")
+        hit = router.match_path(method or "", path, host)
         if hit is None:
             res = Result(None)
             res.add(Finding(pointer="", rule="route", location="route", actual=short_repr(f"{method} {url}"),
@@ -259,6 +263,7 @@ class Contracts:
             return res
         name, params, host = hit
         res = Result(name)
+        WIX_HOST = self._wix_host
         if host and host.lower() != WIX_HOST:
             res.add(Finding(pointer="", rule="host", severity="warning", location="route", actual=short_repr(host),
                             expected=WIX_HOST, message=f"host {host} is not {WIX_HOST}"))

@@ -142,6 +142,19 @@ def split_url(url: str) -> tuple[str, str, str]:
     """(host, path, query) of a URL, as ``urllib.parse.urlsplit`` reads them, without its cost for the
     usual ``https://host/path?query`` (anything unusual goes to urlsplit itself)."""
     if not _ODD.search(url):
+        i = url.find("://")
+        if (i == 5 and url.startswith("https")) or (i == 4 and url.startswith("http")):  # the usual: str ops
+            start, end = i + 3, len(url)
+            for ch in "/?#":
+                j = url.find(ch, start, end)
+                if j != -1:
+                    end = j
+            rest = url[end:]
+            j = rest.find("#")
+            if j != -1:
+                rest = rest[:j]
+            path, _, query = rest.partition("?")
+            return url[start:end], path, query
         m = _PLAIN_URL.fullmatch(url)
         if m is not None:
             scheme = m.group(1)
