@@ -28,7 +28,7 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
-from .findings import Finding, Result, pointer, short_repr
+from .findings import Finding, pointer, short_repr
 from .findings import json_type
 
 _LOGIC = frozenset({"not", "anyOf", "oneOf", "if", "then", "else", "contains"})

@@ -21,7 +21,6 @@ Findings about the query use location ``query`` and a JSON pointer into the mess
 from __future__ import annotations
 
 import base64
-import copy
 import json
 import re
 from dataclasses import dataclass, field
