@@ -28,6 +28,11 @@ bench: $(STAMP)
 
 fuzz: $(STAMP)  ## long schemathesis run against the emulator
 	WIXCONTRACTS_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/emulator -k schemathesis -p no:xdist
+	$(MAKE) fuzz-docs
+
+.PHONY: fuzz-docs
+fuzz-docs: $(STAMP)  ## 10,000 mutated docs pages through the doc compiler and every emitter
+	WIXCONTRACTS_PARSER_FUZZ=10000 $(PY) -m pytest tests/docs/test_fuzz.py -p no:xdist -q --hypothesis-show-statistics
 
 clean:
 	rm -rf .venv reports
