@@ -14,7 +14,9 @@ Mutations:
 * ``retype``: a field's type becomes another type the page names, its parent's type or its
   own return type: self-referential and mutually recursive named types;
 * ``nest``: a chain of nested fields (live indentation, up to thousands of levels deep)
-  whose types repeat: deep nesting and cycles in one go.
+  whose types repeat: deep nesting and cycles in one go;
+* ``wide``: up to a thousand sibling fields (in a ONE-OF group when one is open there);
+* ``deepjson``: an example body nested up to thousands of levels.
 """
 
 from __future__ import annotations
@@ -85,7 +87,7 @@ class HypothesisChooser:
         return self.draw(self.st.text(max_size=max_size))
 
 
-OPS = ["cut", "drop", "dup", "insert", "swap", "rename", "rename", "retype", "retype", "nest"]
+OPS = ["cut", "drop", "dup", "insert", "swap", "rename", "rename", "retype", "retype", "nest", "wide", "deepjson"]
 
 
 def mutate(text: str, c, n: int | None = None) -> str:
@@ -120,6 +122,10 @@ def apply(op: str, text: str, c) -> str:
         return _retype(text, c)
     if op == "nest":
         return _nest(text, c)
+    if op == "wide":
+        return _wide(text, c)
+    if op == "deepjson":
+        return _deepjson(text, c)
     raise ValueError(op)
 
 
@@ -169,3 +175,23 @@ def _nest(text: str, c) -> str:
         sep = "\n" + " " * (col + step * (d + 1)) if step else " "
         parts.append(f"{sep}- name: n{d % 7} | type: {cycle[d % len(cycle)]} | description: x")
     return text[:at] + "".join(parts) + text[at:]
+
+
+def _wide(text: str, c) -> str:
+    lines = list(_FIELD_LINE.finditer(text))
+    n = c.choice([5, 80, 1000])
+    if lines:
+        m = c.choice(lines)
+        at, sep = m.end(), "\n" + m.group(1)
+    else:
+        at, sep = c.integer(0, len(text)), " "
+    return text[:at] + "".join(f"{sep}- name: w{i} | type: string | description: x" for i in range(n)) + text[at:]
+
+
+def _deepjson(text: str, c) -> str:
+    """An example body (``-d '...'``) replaced by one nested ``n`` levels."""
+    sites = [m.span(1) for m in re.finditer(r"-d '([^']*)'", text)]
+    a, b = c.choice(sites) if sites else (c.integer(0, len(text)),) * 2
+    n = c.choice([10, 65, 900, 5000])
+    open_, close = c.choice([("[", "]"), ('{"a":', "}")])
+    return text[:a] + open_ * n + "1" + close * n + text[b:]

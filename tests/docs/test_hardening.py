@@ -12,7 +12,7 @@ from wixcontracts.build import render
 from wixcontracts.docs.compiler import compile_pages
 from wixcontracts.docs.names import MAX_NAME, is_identifier
 from wixcontracts.docs.page import MAX_BODY_DEPTH
-from wixcontracts.docs.structure import MAX_DEPTH
+from wixcontracts.docs.structure import MAX_DEPTH, MAX_GROUP
 from wixcontracts.emit import jsonschema as js
 from wixcontracts.ir import ApiModel, Field, OneOf, Operation, Source, Surface, TypeDef, TypeRef, iter_fields
 
@@ -323,3 +323,39 @@ def test_an_example_body_nested_too_deep(levels):
     assert ex.body is None and "nests deeper" in ex.body_error
     entry, = json.loads(emit_everything(model)["catalog"])["operations"]
     assert "body" not in entry["examples"][0] and entry["examples"][0]["body_error"] == ex.body_error
+
+
+def _alternatives(prefix: str, col: int, n: int) -> str:
+    return "".join(f"{' ' * col}- name: {prefix}{i} | type: string | description: x\n" for i in range(n))
+
+
+COUNT_IN_REQUEST = "     - name: count | type: integer | description: How many.\n"
+COUNT_IN_RESPONSE = "        - name: count | type: integer | description: How many.\n"
+
+
+@pytest.mark.parametrize("dialect", ["live", "collapsed"])
+def test_a_one_of_group_of_thousands(dialect):
+    """Not a crash but as bad: "at most one of" is a constraint per pair, so 1,500 members
+    made a 200 MB schema."""
+    pages = page(LIVE.replace(COUNT_IN_REQUEST, COUNT_IN_REQUEST + _alternatives("alt", 5, 1500), 1), dialect)
+    model = no_caught_exception(compile_pages(pages))
+    widget = model.operations["makeWidget"].surfaces["rest"].params[0]
+    group = next(m for m in widget.members if isinstance(m, OneOf))
+    assert len(group.members) == MAX_GROUP
+    d, = [d for d in model.diagnostics if d.code == "structure.dropped" and "entries left out" in d.message]
+    assert f"past {MAX_GROUP} members" in d.message
+    assert int(re.match(r"rest params: (\d+) entries", d.message).group(1)) >= 1502 - MAX_GROUP
+    located_at(model, d.where, pages, f"- name: alt{MAX_GROUP - 1} ")
+    assert sum(map(len, emit_everything(model).values())) < 5_000_000
+
+
+def test_a_one_of_group_merged_from_two_occurrences_keeps_the_cap():
+    text = LIVE.replace(COUNT_IN_REQUEST, COUNT_IN_REQUEST + _alternatives("a", 5, 40), 1)
+    text = text.replace(COUNT_IN_RESPONSE, COUNT_IN_RESPONSE + _alternatives("b", 8, 40), 1)
+    model = no_caught_exception(compile_pages({"snippet/live.md": text}))
+    group = next(m for m in model.types["Widget"].members if isinstance(m, OneOf))
+    assert len(group.members) == MAX_GROUP
+    assert [f.name for f in group.members][:3] == ["count", "a0", "a1"]
+    dropped = [d for d in model.diagnostics if d.code == "structure.dropped"]
+    assert dropped and all(d.message.startswith("Widget: b") for d in dropped)
+    emit_everything(model)

@@ -12,7 +12,7 @@ from ..ir import (WIX_API, ApiModel, Diagnostic, EnumValue, ErrorDoc, Field, One
 from .entries import FieldEntry, SchemaBlock, parse_block
 from .names import is_identifier, shown, why_bad
 from .page import PageError, RawPage, read_page
-from .structure import Node, Registry, Resolver, norm
+from .structure import MAX_GROUP, Node, Registry, Resolver, norm
 
 CANONICAL_PREFIX = "/_api/bookings-service"
 ALIAS_PREFIX = "/bookings"
@@ -137,8 +137,8 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
         ops_of[id(raw)] = op
     _cross_surface(model, ctx)
     _velo_options(model, raws, ops_of, reg, ctx)
-    model.types = _canonical(model, "rest")
-    model.sdk_types = _canonical(model, "sdk")
+    model.types = _canonical(model, "rest", diags)
+    model.sdk_types = _canonical(model, "sdk", diags)
     model.sources["docs"] = sorted(r.url for r, _ in raws)
     return model
 
@@ -507,7 +507,7 @@ def _velo_type(part: str, dotted: str, desc: str, reg: Registry, last: bool) -> 
     return TypeRef("unknown") if last else TypeRef("object")
 
 
-def _canonical(model: ApiModel, surface: str) -> dict[str, TypeDef]:
+def _canonical(model: ApiModel, surface: str, diags: list[Diagnostic]) -> dict[str, TypeDef]:
     """Union of every occurrence of each named type (its canonical, full view)."""
     types: dict[str, TypeDef] = {}
 
@@ -522,7 +522,7 @@ def _canonical(model: ApiModel, surface: str) -> dict[str, TypeDef]:
                 names = [v.name for v in td.enum or []]
                 td.enum = (td.enum or []) + [v for v in f.enum if v.name not in names]
             elif f.members:
-                _merge_members(td, f.members)
+                _merge_members(td, f.members, diags)
         for c in iter_fields(f.members):
             visit(c)
 
@@ -542,7 +542,7 @@ def _optional(f: Field) -> Field:
     return replace(f, required=False)
 
 
-def _merge_members(td: TypeDef, members: list) -> None:
+def _merge_members(td: TypeDef, members: list, diags: list[Diagnostic]) -> None:
     have = {norm(f.name) for f in iter_fields(td.members)}
     for m in members:
         if isinstance(m, OneOf):
@@ -550,7 +550,17 @@ def _merge_members(td: TypeDef, members: list) -> None:
             if g is None:
                 td.members.append(OneOf([_optional(f) for f in m.members], m.source, False))
             else:
-                g.members.extend(_optional(f) for f in m.members if norm(f.name) not in {norm(x.name) for x in g.members})
+                names = {norm(x.name) for x in g.members}
+                for f in m.members:
+                    if norm(f.name) in names:
+                        continue
+                    if len(g.members) >= MAX_GROUP:  # groups merged from many occurrences: same cap as one group
+                        diags.append(Diagnostic("error", "structure.dropped",
+                                                f"{td.name}: {_label(f.name)} left out of a ONE-OF group past {MAX_GROUP} members",
+                                                f.source.ref()))
+                        continue
+                    g.members.append(_optional(f))
+                    names.add(norm(f.name))
         elif norm(m.name) not in have:
             td.members.append(_optional(m))
             have.add(norm(m.name))

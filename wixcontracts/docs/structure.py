@@ -30,6 +30,10 @@ SCALARS = {"string", "integer", "number", "boolean", "Date", "date"}
 # downstream (and the emitters) would follow.  Entries deeper than this are dropped and
 # reported (``Resolver.dropped``).
 MAX_DEPTH = 40
+# Most members kept in one ONE-OF group.  The real groups have two or three; a schema says
+# "at most one of" with a constraint per pair, so a damaged page putting thousands of fields
+# in one group would make schemas of hundreds of megabytes.
+MAX_GROUP = 64
 
 
 def norm(name: str) -> str:
@@ -147,8 +151,9 @@ class Resolver:
     def __init__(self, reg: Registry):
         self.reg = reg
         self.decisions: list[Decision] = []
-        # entries left out of the tree, with why: nested deeper than MAX_DEPTH, or a
-        # ONE-OF before any parameter (a parameter list holds named parameters only)
+        # entries left out of the tree, with why: nested deeper than MAX_DEPTH, past
+        # MAX_GROUP members of a ONE-OF, or a ONE-OF before any parameter (a parameter list
+        # holds named parameters only)
         self.dropped: list[tuple[Entry, str]] = []
 
     # -- candidates -------------------------------------------------------------
@@ -271,6 +276,9 @@ class Resolver:
                 if parent.kind == "root" and params:
                     self._drop(e, last, "ONE-OF before any parameter")
                     continue
+            if isinstance(e, FieldEntry) and parent.kind == "oneof" and len(parent.children) >= MAX_GROUP:
+                self._drop(e, last, f"a ONE-OF group past {MAX_GROUP} members")
+                continue
             if parent.depth >= MAX_DEPTH:
                 self._drop(e, last, f"nested deeper than {MAX_DEPTH} levels")
                 continue
