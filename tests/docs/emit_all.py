@@ -25,3 +25,25 @@ def emit_everything(model: ApiModel) -> dict[str, str]:
     out["openapi"] = build_openapi(model, "v")
     out["catalog"] = build_catalog(model, "v")
     return {k: json.dumps(v) for k, v in out.items()}
+
+
+def dangling_refs(emitted: dict[str, str]) -> list[str]:
+    """``$ref``s that name nothing: a JSON Schema's ``#/$defs/X`` missing from its ``$defs``,
+    the OpenAPI document's ``#/components/schemas/X`` missing from its components.  A
+    validator raises on them, so they are crashes one step later."""
+    out = []
+    for what, text in emitted.items():
+        doc = json.loads(text)
+        table, prefix = ((doc.get("components") or {}).get("schemas") or {}, "#/components/schemas/") \
+            if what == "openapi" else (doc.get("$defs") or {}, "#/$defs/")
+        todo = [doc]
+        while todo:
+            n = todo.pop()
+            if isinstance(n, dict):
+                ref = n.get("$ref")
+                if isinstance(ref, str) and (not ref.startswith(prefix) or ref[len(prefix):] not in table):
+                    out.append(f"{what}: {ref}")
+                todo.extend(n.values())
+            elif isinstance(n, list):
+                todo.extend(n)
+    return out

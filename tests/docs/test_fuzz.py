@@ -21,7 +21,7 @@ from wixcontracts.docs.names import is_identifier
 
 from ..conftest import ROOT
 from .conftest_pages import base_pages
-from .emit_all import emit_everything
+from .emit_all import dangling_refs, emit_everything
 from .mutator import HypothesisChooser, mutate
 
 PAGES = base_pages()
@@ -44,6 +44,7 @@ def test_mutated_pages_compile_and_emit_without_raising(pages):
     model = compile_pages(pages, HINTS)
     emitted = emit_everything(model)
     assert "openapi" in emitted and "catalog" in emitted
+    assert dangling_refs(emitted) == []
     # names that become file names and keys are plain identifiers, whatever the page said
     assert all(is_identifier(n) for n in model.operations)
     assert all(is_identifier(n) for n in model.types) and all(is_identifier(n) for n in model.sdk_types)

@@ -368,8 +368,24 @@ def error_schema(model: ApiModel, op: Operation) -> dict:
     return doc
 
 
+def _refers_to(nodes: list, ref: str) -> bool:
+    """Whether any schema in ``nodes`` holds ``{"$ref": ref}`` (walked without recursion)."""
+    todo = list(nodes)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, dict):
+            if n.get("$ref") == ref:
+                return True
+            todo.extend(n.values())
+        elif isinstance(n, list):
+            todo.extend(n)
+    return False
+
+
 def type_schema(model: ApiModel, name: str) -> dict:
     em = Emitter(model.types, "response")
     em.ref(name)
     root = em.defs.pop(name)
+    if _refers_to([root, *em.defs.values()], em.ref_prefix + name):
+        em.defs[name] = root  # a recursive type: its own $ref must resolve (else a validator fails on it)
     return em.document(root, title=name, extra={"x-wix-named-type": name})
