@@ -7,7 +7,7 @@ import json
 from wixcontracts.emit import jsonschema as js
 from wixcontracts.emit.catalog import build_catalog
 from wixcontracts.emit.openapi import build_openapi
-from wixcontracts.ir import ApiModel
+from wixcontracts.ir import Api, ApiModel
 
 
 def emit_everything(model: ApiModel) -> dict[str, str]:
@@ -22,8 +22,9 @@ def emit_everything(model: ApiModel) -> dict[str, str]:
             out[f"rest/{name}.error"] = js.error_schema(model, op)
     for name in model.types:
         out[f"types/{name}"] = js.type_schema(model, name)
-    out["openapi"] = build_openapi(model, "v")
-    out["catalog"] = build_catalog(model, "v")
+    api = Api.single(model)
+    out["openapi"] = build_openapi(api.services["bookings"], "v")
+    out["catalog"] = build_catalog(api, "v")
     return {k: json.dumps(v) for k, v in out.items()}
 
 

@@ -14,7 +14,7 @@ from wixcontracts.docs.names import MAX_NAME, is_identifier
 from wixcontracts.docs.page import MAX_BODY_DEPTH
 from wixcontracts.docs.structure import MAX_DEPTH, MAX_GROUP
 from wixcontracts.emit import jsonschema as js
-from wixcontracts.ir import ApiModel, Field, OneOf, Operation, Source, Surface, TypeDef, TypeRef, iter_fields
+from wixcontracts.ir import Api, ApiModel, Field, OneOf, Operation, Source, Surface, TypeDef, TypeRef, iter_fields
 
 from .emit_all import dangling_refs, emit_everything
 from .snippets import LIVE, VELO, collapse
@@ -53,7 +53,7 @@ def located_at(model: ApiModel, where: str, pages: dict[str, str], marker: str) 
 
 def safe_files(model: ApiModel) -> list[str]:
     """The paths ``build`` would write: every one a plain relative name under schemas/ or contracts/."""
-    files = list(render(model, "v"))
+    files = list(render(Api.single(model), "v"))
     for rel in files:
         assert re.fullmatch(r"(schemas|contracts)(/[A-Za-z0-9_][A-Za-z0-9_.-]*)+", rel), rel
         assert ".." not in rel.split("/") and len(rel.rsplit("/", 1)[1]) < 150, rel
