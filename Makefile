@@ -30,6 +30,11 @@ bench: $(STAMP)
 fuzz: $(STAMP)  ## long runs: schemathesis against the emulator, hypothesis against its ASGI app
 	WIXCONTRACTS_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/emulator -k schemathesis -p no:xdist
 	WIXCONTRACTS_ASGI_FUZZ_EXAMPLES=20000 $(PY) -m pytest tests/emulator/test_asgi_fuzz.py -p no:xdist
+	$(MAKE) fuzz-docs
+
+.PHONY: fuzz-docs lowest newest
+fuzz-docs: $(STAMP)  ## 10,000 mutated docs pages through the doc compiler and every emitter
+	WIXCONTRACTS_PARSER_FUZZ=10000 $(PY) -m pytest tests/docs/test_fuzz.py -p no:xdist --hypothesis-show-statistics
 
 lowest:  ## the tests at the lowest versions the dependency ranges allow (throwaway venv in /tmp)
 	bash .ci/versions lowest
