@@ -145,5 +145,6 @@ FROM_STATUSES: dict[str, tuple[list[str], str]] = {
     "bookings.declineBooking": (_UNDECIDED, "DECLINED"),
     "bookings.markBookingAsPending": (["CREATED", "WAITING_LIST"], "PENDING"),
     "bookings.confirmMultiServiceBooking": (_UNDECIDED, "CONFIRMED"),
+    "bookings.markMultiServiceBookingAsPending": (["CREATED", "WAITING_LIST"], "PENDING"),
     "bookings.cancelMultiServiceBooking": ([], "CANCELED"),
 }
