@@ -143,6 +143,8 @@ class Emulator:
         self.handlers: dict[str, Callable[[dict, dict], dict]] = {
             op: (lambda fn: lambda params, msg: fn(self, params, msg))(fn) for op, fn in HANDLERS.items()}
         self._pending: list[DomainEvent] = []
+        self._stamp: str | None = None
+        self._owned = False
         self._initial = (seed, seed_state, [s if isinstance(s, str) else tuple(s) for s in scenarios])
         self._start()
 
@@ -224,11 +226,19 @@ class Emulator:
 
     def emit(self, event_type: str, entity_id: str, entity: Any, operation: str | None = None) -> None:
         """Record a domain event of the running operation (published once it succeeds)."""
-        self._pending.append(DomainEvent(event_type, entity_id, shapes.clone(entity), self.now_text(), operation))
+        self._pending.append(DomainEvent.of(event_type, entity_id, entity, self.now_text(), operation))
 
     # ================================================================ helpers for handlers
     def now_text(self) -> str:
-        return rfc3339(self.clock.now())
+        """The clock's now as RFC 3339 (one value for every timestamp an operation writes)."""
+        if self._stamp is None:
+            self._stamp = rfc3339(self.clock.now())
+        return self._stamp
+
+    def own(self, value: Any) -> Any:
+        """``value`` from the request message, safe to store: the message itself when ``handle`` parsed it, a copy
+        when ``dispatch`` was given the caller's."""
+        return value if self._owned else shapes.clone(value)
 
     def fail(self, op: str, code: str, description: str, fallback_http: int, field: str | None = None,
              **data) -> WixError:
@@ -284,11 +294,12 @@ class Emulator:
             message = self._read(op["id"], params, body, query, method)
         except ValidationFailure as e:
             return 400, dict(JSON_HEADERS), e.body()
-        return self.dispatch(op["id"], params, message)
+        return self.dispatch(op["id"], params, message, _owned=True)
 
-    def dispatch(self, op_id: str, path_params: dict | None, message: dict) -> Response:
+    def dispatch(self, op_id: str, path_params: dict | None, message: dict, *, _owned: bool = False) -> Response:
         """Run the handler of ``op_id`` on an already-read request message (``WireRequest.full``: the path's
-        fields bound).  No routing, no validation.  Returns ``(status, headers, body)``."""
+        fields bound).  No routing, no validation; ``message`` is not changed.  Returns ``(status, headers,
+        body)``."""
         fn = self.handlers.get(op_id)
         if fn is None:
             try:
@@ -302,7 +313,7 @@ class Emulator:
                     "lists what is)", {"operation": op_id}))
         message = message if isinstance(message, dict) else {}
         with self.lock:
-            self._pending = []
+            self._pending, self._stamp, self._owned = [], None, _owned
             try:
                 result = fn(dict(path_params or {}), message)
             except WixError as e:
@@ -314,7 +325,7 @@ class Emulator:
             except WqlError as e:
                 self._pending = []
                 return 400, dict(JSON_HEADERS), invalid(e.field, e.description, e.rule, e.rule_name).body()
-            events, self._pending = self._pending, []
+            events, self._pending, self._owned = self._pending, [], False
         self.bus.publish(events)
         return 200, dict(JSON_HEADERS), result
 

@@ -8,10 +8,12 @@
 
 from __future__ import annotations
 
+import marshal
 import threading
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from .shapes import new_id
 
 # the event types the pinned SDK packages declare (@wix/auto_sdk_bookings_*/build/cjs/index.d.ts)
 BOOKING = "wix.bookings.v2.booking"
@@ -35,14 +37,23 @@ STATUS_EVENTS = {"CONFIRMED": BOOKING_CONFIRMED, "DECLINED": BOOKING_DECLINED, "
 @dataclass(frozen=True)
 class DomainEvent:
     """One state change: ``type`` (``wix.bookings.v2.booking_created``), the entity's id, the entity after the
-    change (None after a delete), the emulator clock's time (RFC 3339), the operation that caused it."""
+    change (None after a delete; each access returns a fresh copy, so a listener may change it freely), the
+    emulator clock's time (RFC 3339), the operation that caused it."""
 
     type: str
     entity_id: str
-    entity: Any
+    frozen_entity: bytes  # the entity, marshalled at the change (cheap to take, copied on access)
     time: str
     operation: str | None = None
-    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    id: str = field(default_factory=new_id)
+
+    @classmethod
+    def of(cls, type: str, entity_id: str, entity: Any, time: str, operation: str | None = None) -> "DomainEvent":
+        return cls(type, entity_id, marshal.dumps(entity), time, operation)
+
+    @property
+    def entity(self) -> Any:
+        return marshal.loads(self.frozen_entity)
 
     @property
     def entity_fqdn(self) -> str:

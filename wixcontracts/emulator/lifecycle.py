@@ -5,14 +5,13 @@ re-indexes the booking's occupancy and records a domain event."""
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Any
 
 from . import events as ev
 from .clock import rfc3339
 from .errors import invalid, required
 from .policy import FROM_STATUSES
-from .shapes import clone, strip
+from .shapes import clone, new_id, strip
 from .slots import ACTIVE, Placement, booked_location, participants_of, staff_resource
 
 _INT64 = re.compile(r"-?[0-9]{1,19}")
@@ -176,12 +175,12 @@ def new_booking(emu, op: str, sent: dict, flow: dict | None, plan, *, where: str
     if sent.get("multiServiceBookingInfo") and op == "bookings.createBooking":
         raise emu.fail(op, "CAN_NOT_CREATE_BOOKING_WITH_MULTI_SERVICE_BOOKING_INFO",
                        "createBooking cannot set multiServiceBookingInfo: use createMultiServiceBooking", 428)
-    b = strip(clone(sent), plan)
+    b = strip(emu.own(sent), plan)
     flow = flow or {}
     p = emu.avail.place(op, failer(emu, op), b.get("bookedEntity") or {}, participants_of(b), flow=flow,
                         extra=extra or (), where=f"{where}.bookedEntity")
     ts = emu.now_text()
-    b.update({"id": str(uuid.uuid4()), "revision": "1", "createdDate": ts, "updatedDate": ts,
+    b.update({"id": new_id(), "revision": "1", "createdDate": ts, "updatedDate": ts,
               "status": "CONFIRMED" if flow.get("skipBusinessConfirmation") else "CREATED",
               "paymentStatus": "UNDEFINED"})
     apply_placement(emu, b, p)
@@ -194,7 +193,7 @@ def form_submission(emu, op: str, b: dict, body: dict) -> dict:
     revision behind)."""
     if not body.get("formSubmission"):
         return saved(emu, op, b, ev.BOOKING_CREATED)
-    submission = str(uuid.uuid4())
+    submission = new_id()
     if "form-submission-revision" not in emu.scenarios:
         b["formSubmissionId"] = submission
         return saved(emu, op, b, ev.BOOKING_CREATED)

@@ -7,12 +7,25 @@
 
 from __future__ import annotations
 
+import random
 from typing import Any, Callable
 
 from ..validate.wire import Shapes
 
 DROP = "drop"
 _MAX_DEPTH = 24
+
+
+_bits = random.SystemRandom().getrandbits(64)
+_rng = random.Random(_bits)
+_UUID4_MASK = 0xffffffffffff0fff3fffffffffffffff
+_UUID4_BITS = 0x00000000000040008000000000000000
+
+
+def new_id() -> str:
+    """A random version-4 UUID (from a PRNG seeded once from the OS: ids, not secrets; ~5x faster than uuid4)."""
+    h = "%032x" % ((_rng.getrandbits(128) & _UUID4_MASK) | _UUID4_BITS)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def clone(v: Any) -> Any:
