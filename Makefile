@@ -8,7 +8,7 @@ STAMP   := .venv/.installed
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
 	.venv/bin/pip install -q --upgrade pip
-	.venv/bin/pip install -q -e '.[dev]'
+	.venv/bin/pip install -q -e '.[dev,webhooks]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -26,8 +26,9 @@ bench: $(STAMP)
 	$(PY) -m wixcontracts.bench_compile
 	$(PY) -m wixcontracts.bench
 
-fuzz: $(STAMP)  ## long schemathesis run against the emulator
+fuzz: $(STAMP)  ## long runs: schemathesis against the emulator, hypothesis against its ASGI app
 	WIXCONTRACTS_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/emulator -k schemathesis -p no:xdist
+	WIXCONTRACTS_ASGI_FUZZ_EXAMPLES=20000 $(PY) -m pytest tests/emulator/test_asgi_fuzz.py -p no:xdist
 
 clean:
 	rm -rf .venv reports

@@ -8,6 +8,8 @@ emitted into its own folder::
 
     schemas/<service>/types/NAME.json
     schemas/<service>/{rest,sdk}/OP.{request,response}.json, schemas/<service>/rest/OP.{path,error}.json
+    schemas/<service>/events/EVENT.{message,envelope,payload}.json   webhook events (EVENT: booking_created)
+    schemas/<service>/plugin/METHOD.{request,response}.json           service-plugin methods
     contracts/<service>.openapi.json
     contracts/catalog.json        the index of every service and operation
     contracts/ambiguities.json    structure decisions and diagnostics of the whole build
@@ -23,7 +25,8 @@ from pathlib import Path
 
 from .docs.compiler import compile_pages, load_pages
 from .emit import jsonschema as js
-from .emit.catalog import build_catalog
+from .emit.catalog import build_catalog, event_files, plugin_files
+from .emit.events import event_schemas, plugin_method_schemas
 from .emit.openapi import build_openapi
 from .ir import Api, ApiModel, Diagnostic, Service
 from .services import split_docs
@@ -179,6 +182,18 @@ def render(api: Api, version: str) -> dict[str, str]:
                 files[f"{base}/rest/{name}.error.json"] = dumps(js.error_schema(model, op))
         if model.operations:
             files[openapi_file(slug)] = dumps(build_openapi(svc, version))
+        if svc.events:
+            # the service's merged types (docs provenance, int64 facts) win over the package's own copies
+            types = {**svc.event_types, **model.types}
+            for ev in svc.events:
+                docs = event_schemas(ev, types)
+                for layer, rel in event_files(slug, ev).items():
+                    files[rel] = dumps(docs[layer])
+        if svc.plugin is not None:
+            for m in svc.plugin.methods:
+                docs = plugin_method_schemas(svc.plugin, m, svc.plugin_types)
+                for kind, rel in plugin_files(slug, m).items():
+                    files[rel] = dumps(docs[kind])
     files["contracts/catalog.json"] = dumps(build_catalog(api, version))
     files["contracts/ambiguities.json"] = dumps({
         "version": version,
@@ -197,6 +212,8 @@ def summary(api: Api) -> dict:
         "services": len(api.services),
         "operations": sum(len(s.model.operations) for s in api.services.values()),
         "types": sum(len(s.model.types) for s in api.services.values()),
+        "events": sum(len(s.events) for s in api.services.values()),
+        "plugin_methods": sum(len(s.plugin.methods) for s in api.services.values() if s.plugin is not None),
         "structure_decisions": len(api.decisions),
         "resolved_by": dict(sorted(by.items())),
         "unresolved": sum(1 for d in api.decisions if d["unresolved"]),

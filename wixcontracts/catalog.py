@@ -1,4 +1,5 @@
-"""Read side of the committed contracts: the catalog of services and operations, and the schema files.
+"""Read side of the committed contracts: the catalog of services, operations, webhook events and
+service-plugin methods, and the schema files.
 Consumers (CLI, validator, plugin, emulator) use this, never the compiler.
 
 Operations are namespaced by service: an operation's id is ``service.operation``
@@ -37,6 +38,54 @@ class AmbiguousOperation(UnknownOperation):
     def __str__(self) -> str:
         return (f"ambiguous operation '{self.name}': {len(self.candidates)} services have it; "
                 f"use one of {', '.join(self.candidates)}")
+
+
+class UnknownEvent(UnknownOperation):
+    """A webhook event no service declares (by event type, id, name or slug)."""
+
+    def __str__(self) -> str:
+        hint = f"; did you mean {' or '.join(self.suggestions)}?" if self.suggestions else ""
+        return f"unknown event '{self.name}'{hint}"
+
+
+class AmbiguousEvent(AmbiguousOperation):
+    """An event name or slug (``created``) that more than one event has."""
+
+    def __str__(self) -> str:
+        return (f"ambiguous event '{self.name}': {len(self.candidates)} events match; "
+                f"use one of {', '.join(self.candidates)}")
+
+
+class UnknownPluginMethod(UnknownOperation):
+    def __str__(self) -> str:
+        hint = f"; did you mean {' or '.join(self.suggestions)}?" if self.suggestions else ""
+        return f"unknown service-plugin method '{self.name}'{hint}"
+
+
+class AmbiguousPluginMethod(AmbiguousOperation):
+    def __str__(self) -> str:
+        return (f"ambiguous service-plugin method '{self.name}': {len(self.candidates)} plugins have it; "
+                f"use one of {', '.join(self.candidates)}")
+
+
+def _index(entries: dict[str, dict], keys) -> dict[str, list[str]]:
+    """lower-cased lookup key -> ids, for every key ``keys(entry)`` gives."""
+    out: dict[str, list[str]] = {}
+    for eid, e in entries.items():
+        for k in dict.fromkeys(x.lower() for x in keys(e) if x):
+            out.setdefault(k, []).append(eid)
+    return out
+
+
+def _lookup(name: str, entries: dict[str, dict], index: dict[str, list[str]], unknown, ambiguous, known) -> str:
+    if name in entries:
+        return name
+    ids = index.get(str(name).lower(), [])
+    if len(ids) == 1:
+        return ids[0]
+    if len(ids) > 1:
+        raise ambiguous(name, sorted(ids))
+    raise unknown(name, known)
 
 
 class UnknownService(KeyError):
@@ -124,6 +173,79 @@ class Catalog:
         if not paths or kind not in paths:
             raise KeyError(f"{o['id']} has no {kind} schema for the {surface} surface")
         return json.loads((self.root / paths[kind]).read_text(encoding="utf-8"))
+
+    # ------------------------------------------------------------ webhook events (Wix -> integrator)
+
+    @cached_property
+    def events(self) -> dict[str, dict]:
+        """Every webhook event by id (``service.name``: ``bookings.booking_created``)."""
+        return {e["id"]: e for e in self.data.get("events", [])}
+
+    @cached_property
+    def _event_index(self) -> dict[str, list[str]]:
+        return _index(self.events, lambda e: (e["id"], e["event_type"], e["name"], e.get("sdk_name"), e["slug"],
+                                              f"{e['service']}.{e['slug']}"))
+
+    def resolve_event(self, name: str) -> str:
+        """The id of an event given by event type (``wix.bookings.v2.booking_created``), id
+        (``bookings.booking_created``), name (``booking_created``), SDK name (``onBookingCreated``) or slug
+        (``canceled``; ``bookings.created``), in any case; raises :class:`UnknownEvent` (with a did-you-mean)
+        or :class:`AmbiguousEvent` (``created``: every entity has one)."""
+        known = sorted({k for e in self.events.values() for k in (e["id"], e["name"], e["event_type"])})
+        return _lookup(name, self.events, self._event_index, UnknownEvent, AmbiguousEvent, known)
+
+    def event(self, name: str) -> dict:
+        return self.events[self.resolve_event(name)]
+
+    def events_of(self, slug: str) -> list[dict]:
+        self.service(slug)
+        return [e for e in self.events.values() if e["service"] == slug]
+
+    def event_schema(self, name: str, layer: str = "message") -> dict:
+        """One committed event schema: ``message`` (every layer), ``envelope`` (the domain event) or ``payload``."""
+        e = self.event(name)
+        rel = e["schemas"].get(layer)
+        if not rel:
+            raise KeyError(f"{e['id']} has no {layer} schema (it has {', '.join(e['schemas'])})")
+        return json.loads((self.root / rel).read_text(encoding="utf-8"))
+
+    def event_schema_by_type(self, event_type: str) -> dict | None:
+        """The ``message`` schema of an exact event type, or None (a lookup for ``validate_event``)."""
+        e = next((x for x in self.events.values() if x["event_type"] == event_type), None)
+        return self.event_schema(e["id"]) if e is not None else None
+
+    # ------------------------------------------------------------ service-plugin methods (Wix -> app)
+
+    @cached_property
+    def plugin_methods(self) -> dict[str, dict]:
+        """Every service-plugin method by id (``pricing-provider.calculatePrice``)."""
+        return {m["id"]: m for m in self.data.get("plugin_methods", [])}
+
+    @cached_property
+    def _plugin_index(self) -> dict[str, list[str]]:
+        return _index(self.plugin_methods, lambda m: (m["id"], m["name"], m.get("http_path")))
+
+    def resolve_plugin_method(self, name: str) -> str:
+        known = sorted({k for m in self.plugin_methods.values() for k in (m["id"], m["name"])})
+        return _lookup(name, self.plugin_methods, self._plugin_index, UnknownPluginMethod, AmbiguousPluginMethod,
+                       known)
+
+    def plugin_method(self, name: str) -> dict:
+        return self.plugin_methods[self.resolve_plugin_method(name)]
+
+    def plugin_methods_of(self, slug: str) -> list[dict]:
+        """The plugin methods of a service-plugin service (declaration order)."""
+        svc = self.service(slug)
+        order = (svc.get("plugin") or {}).get("methods") or []
+        found = [m for m in self.plugin_methods.values() if m["service"] == slug]
+        return sorted(found, key=lambda m: order.index(m["name"]) if m["name"] in order else len(order))
+
+    def plugin_schema(self, name: str, kind: str) -> dict:
+        m = self.plugin_method(name)
+        rel = m["schemas"].get(kind)
+        if not rel:
+            raise KeyError(f"{m['id']} has no {kind} schema")
+        return json.loads((self.root / rel).read_text(encoding="utf-8"))
 
     def openapi_path(self, service: str) -> Path:
         s = self.service(service)

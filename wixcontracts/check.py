@@ -21,30 +21,41 @@ AUTH = {"Authorization": "check-key", "wix-site-id": "00000000-0000-4000-8000-00
 @dataclass
 class Step:
     name: str
-    status: str  # ok | failed | skipped
+    status: str  # ok | failed | skipped (an input is missing) | error (the step crashed: a bug)
     detail: str
     data: dict = field(default_factory=dict)
     seconds: float = 0.0
 
 
-def step_rebuild(docs: Path) -> Step:
-    from .build import ROOT, SourceError, build
+def step_rebuild(docs: Path, committed: Path | None = None) -> Step:
+    """Rebuild from the docs + the pinned SDK typings and compare with the committed files, both ways
+    (a file that differs, is missing, or is no longer produced).  Missing inputs make the step
+    ``skipped`` -- which ``wixcontracts check`` refuses unless ``--allow-skip``."""
+    from .build import GENERATED, SourceError, _generated, build
+    from .paths import data_root
 
+    committed = Path(committed or data_root())
     if not docs.is_dir():
-        return Step("rebuild + verify", "skipped", f"no docs folder at {docs}: committed contracts used as they are")
+        return Step("rebuild + verify", "skipped", f"no docs folder at {docs}: nothing to rebuild from")
     try:
-        res = build(docs)
+        res = build(docs, committed, committed / "contracts" / "hints.json")
     except SourceError as e:
-        return Step("rebuild + verify", "skipped", f"{e}: committed contracts used as they are")
-    stale = [rel for rel, text in res.files.items()
-             if not (ROOT / rel).exists() or (ROOT / rel).read_text(encoding="utf-8") != text]
+        return Step("rebuild + verify", "skipped", f"{e}: cannot rebuild")
+    stale = sorted(rel for rel, text in res.files.items()
+                   if not (committed / rel).is_file() or (committed / rel).read_text(encoding="utf-8") != text)
+    extra = sorted(rel for sub in GENERATED if (committed / sub).is_dir()
+                   for rel in (p.relative_to(committed).as_posix() for p in (committed / sub).rglob("*.json"))
+                   if _generated(rel) and rel not in res.files)
     unresolved = len(res.unresolved)
-    ok = not stale and not unresolved and not res.errors
-    detail = (f"{len(res.model.operations)} operations, {len(res.files)} files identical to a fresh build; "
-              f"{len(res.model.decisions)} structure decisions, {unresolved} unresolved")
-    if stale:
-        detail = f"{len(stale)} committed files differ from a fresh build (run `make schemas`): {', '.join(stale[:3])}"
-    return Step("rebuild + verify", "ok" if ok else "failed", detail, {"stale": stale, "unresolved": unresolved})
+    ok = not stale and not extra and not unresolved and not res.errors
+    detail = (f"{res.operations} operations, {len(res.files)} files identical to a fresh build; "
+              f"{len(res.api.decisions)} structure decisions, {unresolved} unresolved, {len(res.errors)} errors")
+    if stale or extra:
+        bits = ([f"{len(stale)} committed files differ from a fresh build"] if stale else []) + \
+               ([f"{len(extra)} committed files are no longer produced"] if extra else [])
+        detail = f"{'; '.join(bits)} (run `make schemas`): {', '.join((stale + extra)[:3])}"
+    return Step("rebuild + verify", "ok" if ok else "failed", detail,
+                {"stale": stale, "extra": extra, "unresolved": unresolved})
 
 
 def step_examples() -> Step:
@@ -126,20 +137,26 @@ def step_fuzz(max_examples: int) -> Step:
                 f"{len(out['schema_warnings'])} schema warnings; known contract gaps hit: {gaps}", out)
 
 
+STEPS = (("rebuild + verify", "step_rebuild"), ("replay docs examples", "step_examples"),
+         ("emulator lifecycle", "step_lifecycle"), ("fuzz emulator (schemathesis)", "step_fuzz"))
+
+
 def run(docs: Path, max_examples: int = 25, out_dir: Path | None = None) -> list[Step]:
     steps = []
-    for fn, args in ((step_rebuild, (docs,)), (step_examples, ()), (step_lifecycle, ()), (step_fuzz, (max_examples,))):
+    args = {"step_rebuild": (docs,), "step_fuzz": (max_examples,)}
+    for name, fn_name in STEPS:
         t0 = time.perf_counter()
         try:
-            s = fn(*args)
-        except Exception as e:  # a broken step is reported, the others still run
-            s = Step(fn.__name__.replace("step_", ""), "failed", f"{type(e).__name__}: {e}")
+            s = globals()[fn_name](*args.get(fn_name, ()))
+        except Exception as e:  # a broken step is reported (exit 3), the others still run
+            s = Step(name, "error", f"{type(e).__name__}: {' '.join(str(e).split())[:300]}")
         s.seconds = time.perf_counter() - t0
         steps.append(s)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "check.json").write_text(json.dumps([s.__dict__ for s in steps], indent=2, default=str) + "\n")
-        (out_dir / "check.md").write_text(markdown(steps))
+        (out_dir / "check.json").write_text(json.dumps([s.__dict__ for s in steps], indent=2, default=str) + "\n",
+                                            encoding="utf-8")
+        (out_dir / "check.md").write_text(markdown(steps), encoding="utf-8")
     return steps
 
 

@@ -1,46 +1,207 @@
-"""Command line: ``wixcontracts build|ops|schema|explain|validate|check``.
+"""The CLI core: the ``wixcontracts`` app, the shared output helpers, exit-code handling and ``main``.
 
-Imports are done inside commands so ``wixcontracts validate`` starts fast."""
+Each command lives beside its feature (``build_cli``, ``catalog_cli``, ``validate/cli``, ...) and
+registers itself on ``app``; ``wixcontracts.commands`` lists them.  Heavy modules are imported inside
+the commands so ``wixcontracts --help`` and ``wixcontracts validate`` start fast.
+
+Exit codes, everywhere (``EXIT_*``)::
+
+    0  ok
+    1  findings or failures (invalid payload, stale fixture, breaking drift, failed check step, ...)
+    2  bad input or usage: one line on stderr naming what and where
+    3  internal error: one line with the exception type, the command and a hint to report the bug
+       (``WIXCONTRACTS_DEBUG=1`` prints the traceback as well)
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
-from pathlib import Path
-from typing import Optional
+from typing import Any, Iterable, NoReturn, Sequence
 
 import typer
+from typer.core import TyperGroup
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Contracts for the Wix Bookings REST API, compiled from the Wix docs.")
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEBUG_ENV = "WIXCONTRACTS_DEBUG"
 
 
-def _console(stderr: bool = False):
+# ---------------------------------------------------------------- exit-code handling
+
+def _command_words(group, args: Sequence[str]) -> str:
+    """``wixcontracts live run`` for ``["live", "run", "--out", "x"]`` (the command path the args name)."""
+    words, cmd = ["wixcontracts"], group
+    for a in args:
+        sub = getattr(cmd, "commands", {}).get(a) if not a.startswith("-") else None
+        if sub is None:
+            break
+        words.append(a)
+        cmd = sub
+    return " ".join(words)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def internal_error(exc: BaseException, command: str) -> None:
+    """The one line an unexpected exception becomes (plus the traceback under ``WIXCONTRACTS_DEBUG=1``)."""
+    if os.environ.get(DEBUG_ENV) == "1":
+        import traceback
+
+        traceback.print_exception(exc)
+    detail = _one_line(exc)
+    if len(detail) > 300:
+        detail = detail[:299] + "…"
+    typer.echo(f"error: internal error in `{command}`: {type(exc).__name__}"
+               + (f": {detail}" if detail else "")
+               + f" -- this is a bug in wixcontracts; please report it with the command line"
+               + ("" if os.environ.get(DEBUG_ENV) == "1" else f" ({DEBUG_ENV}=1 shows the traceback)"),
+               err=True)
+
+
+class Group(TyperGroup):
+    """The root command group: maps every way a command can end to the exit codes above."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+        from typer.exceptions import Abort
+
+        args = list(sys.argv[1:] if args is None else args)
+        for stream in (sys.stdout, sys.stderr):  # a payload's lone surrogate must not crash the output
+            try:
+                stream.reconfigure(errors="backslashreplace")
+            except (AttributeError, ValueError, OSError):
+                pass
+        try:
+            rv = super().main(args, "wixcontracts", complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as e:  # `wixcontracts` / `wixcontracts live` alone: the help, exit 2
+            e.show()
+            sys.exit(EXIT_USAGE)
+        except UsageError as e:
+            where = e.ctx.command_path if e.ctx is not None else _command_words(self, args)
+            typer.echo(f"error: {_one_line(e.format_message())} (`{where} --help` for usage)", err=True)
+            sys.exit(EXIT_USAGE)
+        except ClickException as e:
+            typer.echo(f"error: {_one_line(e.format_message())}", err=True)
+            sys.exit(e.exit_code if e.exit_code in (EXIT_FINDINGS, EXIT_USAGE) else EXIT_USAGE)
+        except Abort:
+            typer.echo("error: aborted", err=True)
+            sys.exit(EXIT_FINDINGS)
+        except Exception as e:  # anything unexpected, in any command: one line, exit 3
+            internal_error(e, _command_words(self, args))
+            sys.exit(EXIT_INTERNAL)
+        sys.exit(rv if isinstance(rv, int) else EXIT_OK)
+
+
+class App(typer.Typer):
+    """The root app.  Command modules register themselves on import; the first look at the command
+    list imports them all (``wixcontracts.commands``), so ``from wixcontracts.cli import app`` is always
+    the whole CLI."""
+
+    def _load(self) -> None:
+        if not self.__dict__.get("_loaded"):
+            self.__dict__["_loaded"] = True
+            from . import commands  # noqa: F401  (registers every command on this app)
+
+    @property
+    def registered_commands(self):
+        self._load()
+        return self.__dict__["_commands"]
+
+    @registered_commands.setter
+    def registered_commands(self, value) -> None:
+        self.__dict__["_commands"] = value
+
+    @property
+    def registered_groups(self):
+        self._load()
+        return self.__dict__["_groups"]
+
+    @registered_groups.setter
+    def registered_groups(self, value) -> None:
+        self.__dict__["_groups"] = value
+
+
+app = App(cls=Group, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=True,
+          help="Contracts for the Wix Bookings REST API, compiled from the Wix docs.  Exit codes: 0 ok, "
+               "1 findings or failures, 2 bad input or usage, 3 internal error.")
+
+
+def sub_app(help: str) -> typer.Typer:
+    """A command group (``live``, ``docs``, ``fixtures``)."""
+    return typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help=help)
+
+
+def version() -> str:
+    """The installed distribution's version (package metadata), else the package's ``__version__``."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version as dist_version
+
+        return dist_version("wixcontracts")
+    except PackageNotFoundError:
+        from . import __version__
+
+        return __version__
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"wixcontracts {version()}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _root(show_version: bool = typer.Option(False, "--version", is_eager=True, callback=_version_callback,
+                                            help="Print the version and exit.")) -> None:
+    """Contracts for the Wix Bookings REST API, compiled from the Wix docs."""
+
+
+# ---------------------------------------------------------------- output helpers
+
+def stdout_is_tty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def console(stderr: bool = False):
+    """A rich console that never wraps a line (a terminal folds long lines itself; a pipe gets them whole)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
 
 
-def _fail(msg: str, code: int = 2) -> None:
-    _console(stderr=True).print(f"[red]error:[/] {msg}")
+_console = console  # the name the command modules used before the split
+
+
+def fail(msg: str, code: int = EXIT_USAGE) -> NoReturn:
+    """One line on stderr -- ``error: <what and where>`` -- then exit ``code`` (default 2: bad input or usage)."""
+    typer.echo(f"error: {_one_line(msg)}", err=True)
     raise typer.Exit(code)
 
 
-def _catalog():
-    from .catalog import Catalog
-
-    return Catalog()
+_fail = fail
 
 
-def _op(catalog, name: str) -> dict:
-    from .catalog import UnknownOperation
+def note(msg: str) -> None:
+    """One line on stderr that is not an error (skips, summaries when stdout carries data)."""
+    typer.echo(_one_line(msg), err=True)
 
-    try:
-        return catalog.operation(name)
-    except UnknownOperation as e:
-        _fail(str(e))
-        raise  # unreachable
+
+class Format(str, Enum):
+    """``--format`` of the listing commands."""
+    text = "text"
+    json = "json"
+    tsv = "tsv"
+
+
+FORMAT_HELP = "text (a table in a terminal, plain aligned rows otherwise), json or tsv"
 
 
 class Surface(str, Enum):
@@ -48,246 +209,73 @@ class Surface(str, Enum):
     sdk = "sdk"
 
 
-@app.command()
-def build(
-    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
-    out: Path = typer.Option(None, help="output root holding schemas/ and contracts/ (default: this checkout)"),
-    strict: bool = typer.Option(False, help="fail if any structural decision is unresolved or any page failed"),
-    hints: Path = typer.Option(None, help="hints file (default contracts/hints.json)"),
-    sources: str = typer.Option("docs,sdk", help="docs (pages only) or docs,sdk (pages + the pinned SDK typings)"),
-    sdk: str = typer.Option(None, help="SDK package: name@version, a .tgz or a folder (default: contracts/sdk-pin.json)"),
-) -> None:
-    """Compile docs pages (and the SDK typings) into schemas/ and contracts/."""
-    from .build import ROOT, SourceError, UnsafePath, build as do_build, default_docs_dir, summary, write
-
-    docs = docs or default_docs_dir()
-    chosen = tuple(x.strip() for x in sources.split(",") if x.strip())
-    if not chosen or set(chosen) - {"docs", "sdk"}:
-        _fail("--sources takes docs, sdk or docs,sdk")
-    if "docs" in chosen and not docs.is_dir():
-        _fail(f"docs folder not found: {docs} (use --sources sdk to build from the SDK typings alone)")
-    out = out or ROOT
-    try:
-        res = do_build(docs, out, hints, chosen, sdk)
-        changed = write(res, out)
-    except (SourceError, UnsafePath) as e:
-        _fail(f"{e} (use --sources docs to build from the pages alone)" if isinstance(e, SourceError) else str(e))
-    con = _console()
-    s = summary(res.api)
-    con.print(f"[bold]{s['services']}[/] service{'' if s['services'] == 1 else 's'}, [bold]{s['operations']}[/] operations, "
-              f"[bold]{s['types']}[/] named types, "
-              f"{len(res.files)} files ({len(changed)} changed) → {out}")
-    con.print(f"structure: {s['structure_decisions']} decisions with several candidates, resolved by "
-              + ", ".join(f"{k} {v}" for k, v in s["resolved_by"].items())
-              + f"; [{'red' if s['unresolved'] else 'green'}]{s['unresolved']} unresolved[/]")
-    hints = [d for d in res.diagnostics if d.code.startswith("hints.")]
-    if hints:
-        by = {}
-        for d in hints:
-            by[d.code.split(".", 1)[1]] = by.get(d.code.split(".", 1)[1], 0) + 1
-        con.print("hints: " + ", ".join(f"{v} {k}" for k, v in sorted(by.items())))
-    for d in res.diagnostics:
-        if d.severity != "info":
-            colour = "red" if d.severity == "error" else "yellow"
-            con.print(f"  [{colour}]{d.severity}[/] {d.code}: {d.message}  [dim]{d.where}[/]")
-    for d in res.unresolved:
-        con.print(f"  [yellow]unresolved[/] {d['entry']} placed under {d['placed_under']} [dim]{d['where']}[/]")
-    con.print("[dim]full report: contracts/ambiguities.json[/]")
-    if strict and (res.unresolved or res.errors):
-        raise typer.Exit(1)
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (list, tuple)):
+        return ",".join(_cell(x) for x in v)
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False, sort_keys=True)
+    return str(v)
 
 
-OPS_COLUMNS = ("id", "method", "path", "surfaces", "complete", "source", "page")
+def plain_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], header: bool = True) -> str:
+    """Aligned columns, one line per row, no borders and no wrapping (what a pipe gets for ``text``)."""
+    table = [[_one_line(_cell(c)) for c in r] for r in rows]
+    if header:
+        table.insert(0, list(columns))
+    if not table:
+        return ""
+    widths = [max(len(r[i]) for r in table) for i in range(len(columns))]
+    out = []
+    for r in table:
+        line = "  ".join(c.ljust(widths[i]) if i < len(columns) - 1 else c for i, c in enumerate(r))
+        out.append(line.rstrip())
+    return "\n".join(out) + "\n"
 
 
-def ops_rows(cat, service: str | None = None) -> list[dict]:
-    """One row per operation (``ops --json``): id, service, name, method, canonical path, aliases, rpc,
-    surfaces, completeness, source, docs page."""
-    ops = cat.of_service(service) if service else list(cat.operations.values())
-    return [{"id": o["id"], "service": o["service"], "name": o["name"], "method": o["method"], "path": o["path"],
-             "aliases": o["aliases"], "rpc": o["rpc"], "surfaces": o["surfaces"], "complete": o["complete"],
-             "source": o["source"], "page": o["page"]} for o in ops]
+def tsv_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """Tab-separated values with a header line; tabs and newlines inside a cell become spaces."""
+    clean = lambda v: _cell(v).replace("\t", " ").replace("\r", " ").replace("\n", " ")  # noqa: E731
+    return "".join("\t".join(clean(c) for c in r) + "\n" for r in [list(columns), *rows])
 
 
-@app.command()
-def ops(as_json: bool = typer.Option(False, "--json", help="machine-readable output"),
-        service: Optional[str] = typer.Option(None, "--service", help="only this service (e.g. bookings, services)")) -> None:
-    """List operations: id (service.operation), method, path, surfaces, completeness, source page."""
-    from .catalog import UnknownService
-
-    cat = _catalog()
-    try:
-        rows = ops_rows(cat, service)
-    except UnknownService as e:
-        _fail(str(e))
-    if as_json:
-        print(json.dumps(rows, indent=2))
+def emit_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: "Format | str", *,
+              records: Any = None, title: str | None = None, styles: dict[str, dict[str, str]] | None = None) -> None:
+    """Print a listing on stdout in ``fmt``: ``json`` prints ``records`` (default: one object per row keyed by
+    column), ``tsv`` tab-separated rows, ``text`` a rich table in a terminal and plain aligned rows in a pipe.
+    ``styles``: per column, a colour per cell value (terminal only)."""
+    fmt = Format(fmt)
+    if fmt is Format.json:
+        data = records if records is not None else [dict(zip(columns, r)) for r in rows]
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
         return
+    if fmt is Format.tsv:
+        sys.stdout.write(tsv_rows(columns, rows))
+        return
+    if not stdout_is_tty():
+        sys.stdout.write(plain_rows(columns, rows))
+        return
+    from rich.markup import escape
     from rich.table import Table
 
-    t = Table(show_lines=False)
-    for c in OPS_COLUMNS:
+    t = Table(title=title)
+    for c in columns:
         t.add_column(c, overflow="fold")
-    for o in rows:
-        t.add_row(o["id"], o["method"] or "", o["path"] or "", ",".join(o["surfaces"]),
-                  "yes" if o["complete"] else "[yellow]no[/]", ",".join(o["source"]), o["page"])
-    _console().print(t)
-
-
-@app.command()
-def schema(
-    op: str = typer.Argument(..., help="operation name, e.g. createBooking"),
-    request: bool = typer.Option(False, "--request"),
-    response: bool = typer.Option(False, "--response"),
-    error: bool = typer.Option(False, "--error"),
-    path: bool = typer.Option(False, "--path", help="path parameters"),
-    surface: Surface = typer.Option(Surface.rest, "--surface"),
-) -> None:
-    """Print one standalone, bundled JSON Schema on stdout."""
-    kinds = [k for k, on in (("request", request), ("response", response), ("error", error), ("path", path)) if on]
-    if len(kinds) != 1:
-        _fail("choose exactly one of --request, --response, --error, --path")
-    cat = _catalog()
-    o = _op(cat, op)
-    try:
-        s = cat.schema(o["id"], kinds[0], surface.value)
-    except KeyError as e:
-        _fail(str(e.args[0]))
-    sys.stdout.write(json.dumps(s, indent=2, ensure_ascii=False) + "\n")
-
-
-@app.command()
-def explain(op: str = typer.Argument(...), surface: Surface = typer.Option(Surface.rest, "--surface")) -> None:
-    """A readable tree of an operation."""
-    from .explain import explain_tree
-
-    cat = _catalog()
-    o = _op(cat, op)
-    _console().print(explain_tree(cat, o["id"], surface.value))
-
-
-@app.command()
-def fuzz(
-    url: str = typer.Option(..., help="base URL of the target, e.g. http://127.0.0.1:8787 (wixcontracts serve)"),
-    operations: Optional[list[str]] = typer.Option(None, "--operations", help="operation ids or names (repeat); default all"),
-    service: Optional[list[str]] = typer.Option(None, "--service", help="only the operations of this service (repeat)"),
-    allow_writes: bool = typer.Option(False, "--allow-writes", help="also fuzz operations that write (default: read-only, GET)"),
-    i_own_this_site: bool = typer.Option(False, "--i-own-this-site", help="allow a target outside the loopback range"),
-    examples: int = typer.Option(25, help="examples per operation and mode"),
-    junit_path: Path = typer.Option(Path("reports/fuzz-junit.xml"), "--junit", help="JUnit report path"),
-) -> None:
-    """schemathesis against a running target (a sandbox site, or `wixcontracts serve`), per service or all."""
-    from .catalog import UnknownOperation, UnknownService
-    from .fuzz_target import NothingToFuzz, TargetRefused, auth_headers, check_target, chosen_operations, junit, target_schemas
-
-    try:
-        check_target(url, i_own_this_site)
-        ops = chosen_operations(operations, service, read_only=not allow_writes)
-    except (TargetRefused, UnknownOperation, UnknownService, NothingToFuzz) as e:
-        _fail(str(e))
-    from .emulator.fuzz import run_fuzz
-
-    report: dict = {"operations": 0, "cases": 0, "failures": []}
-    names: list[str] = []
-    for _slug, schema, ids in target_schemas(ops):
-        part = run_fuzz(examples, schema=schema, base_url=url.rstrip("/"), headers=auth_headers())
-        for k in ("operations", "cases"):
-            report[k] += part[k]
-        report["failures"] += part["failures"]
-        names += ids
-    junit(report, names, junit_path)
-    con = _console()
-    con.print(f"{len(names)} operations, {report['cases']} cases, [{'red' if report['failures'] else 'green'}]"
-              f"{len(report['failures'])} failures[/] → {junit_path}")
-    for f in report["failures"]:
-        con.print(f"  [red]{f['operation']}[/] {f['check']} ({f['mode']}): {f['message'][:200]}")
-    if report["failures"]:
-        raise typer.Exit(1)
-
-
-class FailOn(str, Enum):
-    error = "error"
-    warning = "warning"
-    none = "none"
-
-
-class LintFormat(str, Enum):
-    markdown = "markdown"
-    json = "json"
-
-
-@app.command("lint-docs")
-def lint_docs(
-    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
-    sdk: str = typer.Option(None, help="SDK package: name@version, a .tgz or a folder (default: the pin)"),
-    no_sdk: bool = typer.Option(False, "--no-sdk", help="skip the docs-vs-SDK check"),
-    fmt: LintFormat = typer.Option(LintFormat.markdown, "--format"),
-    out: Path = typer.Option(None, help="write the report here instead of stdout"),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="exit 1 on findings of this severity or worse"),
-) -> None:
-    """Docs consistency report: docs vs SDK typings, examples vs contract, REST vs SDK section."""
-    from . import lint
-    from .build import ROOT, SourceError, compile_docs, default_docs_dir, load_hints, load_sdk
-    from .validate import Contracts
-
-    docs = docs or default_docs_dir()
-    if not docs.is_dir():
-        _fail(f"docs folder not found: {docs}")
-    hints_path = ROOT / "contracts" / "hints.json"
-    model, _ = compile_docs(docs, hints_path)
-    services = None
-    if not no_sdk:
-        try:
-            services = load_sdk(sdk)
-        except SourceError as e:
-            _fail(f"{e} (use --no-sdk to lint without it)")
-    findings = lint.run_api(model, load_hints(hints_path), services, Contracts.load())
-    text = lint.to_json(findings) if fmt is LintFormat.json else lint.to_markdown(findings)
-    if out:
-        out.write_text(text, encoding="utf-8")
-        c = lint.counts(findings)
-        _console().print(" · ".join(f"{k}: {v['error']} errors, {v['warning']} warnings" for k, v in c.items()) + f" → {out}")
-    else:
-        sys.stdout.write(text)
-    if lint.fails(findings, fail_on.value):
-        raise typer.Exit(1)
-
-
-@app.command()
-def check(
-    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
-    fuzz_examples: int = typer.Option(25, help="schemathesis examples per operation and mode"),
-    report_dir: Path = typer.Option(Path("reports"), help="where check.json / check.md go"),
-) -> None:
-    """The main job, offline: rebuild + verify, replay examples, emulator lifecycle, fuzz, report."""
-    from rich.table import Table
-
-    from .build import default_docs_dir
-    from .check import run
-
-    steps = run(docs or default_docs_dir(), fuzz_examples, report_dir)
-    t = Table(title="wixcontracts check")
-    for c in ("step", "status", "detail", "s"):
-        t.add_column(c, overflow="fold")
-    colour = {"ok": "green", "failed": "red", "skipped": "yellow"}
-    for s in steps:
-        t.add_row(s.name, f"[{colour[s.status]}]{s.status}[/]", s.detail, f"{s.seconds:.1f}")
-    con = _console()
-    con.print(t)
-    ex = next((s for s in steps if s.name == "replay docs examples"), None)
-    for r in (ex.data.get("examples", []) if ex else []):
-        if r["errors"]:
-            con.print(f"  [yellow]docs example breaks the contract[/] {r['operation']} / {r['example']}: "
-                      + "; ".join(r["errors"]))
-    con.print(f"[dim]report: {report_dir}/check.md, {report_dir}/check.json[/]")
-    if any(s.status == "failed" for s in steps):
-        raise typer.Exit(1)
+    for r in rows:
+        cells = []
+        for c, v in zip(columns, r):
+            s = escape(_cell(v))
+            style = (styles or {}).get(c, {}).get(_cell(v))
+            cells.append(f"[{style}]{s}[/]" if style and s else s)
+        t.add_row(*cells)
+    console().print(t)
 
 
 def main() -> None:
-    from . import commands  # noqa: F401  (registers the consumer commands)
-
-    app()
+    app(prog_name="wixcontracts")
 
 
 if __name__ == "__main__":

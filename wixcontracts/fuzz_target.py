@@ -51,18 +51,53 @@ class NothingToFuzz(ValueError):
     pass
 
 
-def chosen_operations(operations: list[str] | None, services: list[str] | None, read_only: bool) -> list[dict]:
+OPERATIONS_PATH = "/_wixcontracts/operations"  # served by `wixcontracts serve` (emulator/asgi.py)
+
+
+def emulated_by_target(url: str, timeout: float = 5.0) -> list[str] | None:
+    """The operation ids the target emulates when it is ``wixcontracts serve`` (``GET /_wixcontracts/operations``),
+    ``None`` for any other target.  An unreachable target is refused here, before any fuzzing."""
+    import httpx
+
+    try:
+        r = httpx.get(url.rstrip("/") + OPERATIONS_PATH, timeout=timeout)
+    except httpx.HTTPError as e:
+        raise TargetRefused(f"cannot reach {url}: {e or type(e).__name__}") from None
+    if r.status_code != 200:
+        return None
+    try:
+        data = r.json()
+    except ValueError:
+        return None
+    ops = data.get("operations") if isinstance(data, dict) and data.get("emulator") == "wixcontracts" else None
+    return [str(o) for o in ops] if isinstance(ops, list) else None
+
+
+def chosen_operations(operations: list[str] | None, services: list[str] | None, read_only: bool,
+                      emulated: list[str] | None = None) -> list[dict]:
     """The catalog entries to fuzz: the named operations (ids or unique names), else every operation
-    of the named services, else every operation; only GETs when ``read_only``."""
+    of the named services, else every operation; only GETs when ``read_only``.  ``emulated``: what the
+    target emulates (our emulator says so): the default set is limited to it, and naming an operation
+    it does not emulate is refused."""
     from .catalog import Catalog
 
     cat = Catalog()
     if operations:
         ops = [cat.operation(n) for n in operations]  # raises UnknownOperation with a did-you-mean
-    elif services:
-        ops = [o for s in services for o in cat.of_service(s)]  # raises UnknownService
+        missing = [o["id"] for o in ops if emulated is not None and o["id"] not in emulated]
+        if missing:
+            raise NothingToFuzz(f"the target (wixcontracts serve) does not emulate {', '.join(missing)}; "
+                                f"it emulates {', '.join(sorted(emulated))}")
     else:
-        ops = list(cat.operations.values())
+        if services:
+            ops = [o for s in services for o in cat.of_service(s)]  # raises UnknownService
+        else:
+            ops = list(cat.operations.values())
+        if emulated is not None:
+            ops = [o for o in ops if o["id"] in emulated]
+            if not ops:
+                raise NothingToFuzz("the target (wixcontracts serve) emulates none of the chosen operations; "
+                                    f"it emulates {', '.join(sorted(emulated))}")
     if read_only:
         ops = [o for o in ops if (o["method"] or "").upper() == "GET"]
     if not ops:

@@ -279,6 +279,12 @@ class Service:
     kind: ServiceKind = "rest"
     model: ApiModel = field(default_factory=ApiModel)
     docs: list[str] = field(default_factory=list)  # docs page URLs compiled into this service
+    # Wix -> integrator: the webhook events the package declares (with the REST-shaped types they
+    # use, wire wrappers included) and, for a ``service-plugin`` package, the plugin Wix calls
+    events: list["Event"] = field(default_factory=list)
+    event_types: dict[str, TypeDef] = field(default_factory=dict)
+    plugin: "ServicePlugin | None" = None
+    plugin_types: dict[str, TypeDef] = field(default_factory=dict)
 
 
 @dataclass
@@ -304,6 +310,20 @@ class Api:
             svc = self.services[slug]
             for name in sorted(svc.model.operations):
                 yield svc, svc.model.operations[name]
+
+    def events(self):
+        """(service, event) for every webhook event, services in name order, events by name."""
+        for slug in sorted(self.services):
+            svc = self.services[slug]
+            for ev in sorted(svc.events, key=lambda e: e.name):
+                yield svc, ev
+
+    def plugin_methods(self):
+        """(service, method) for every service-plugin method, services in name order, methods as declared."""
+        for slug in sorted(self.services):
+            svc = self.services[slug]
+            for m in svc.plugin.methods if svc.plugin is not None else []:
+                yield svc, m
 
 # ---------------------------------------------------------------- events and service plugins
 # The other direction (Wix -> integrator): webhook events Wix delivers, and service-plugin
@@ -347,6 +367,17 @@ class Event:
     def entity_type(self) -> str | None:
         """The entity type for entity events, else ``None``."""
         return self.payload_type if self.kind in ("created", "updated", "deleted") else None
+
+    @property
+    def name(self) -> str:
+        """The event's short name: the last dotted part of its type (``booking_created``,
+        ``CategoryNotification``); unique across the Bookings packages, and its schema files' stem."""
+        return event_name(self.event_type)
+
+
+def event_name(event_type: str) -> str:
+    """``wix.bookings.v2.booking_created`` -> ``booking_created``."""
+    return event_type.rsplit(".", 1)[-1]
 
 
 @dataclass

@@ -62,9 +62,19 @@ def test_workflow_structure(path):
     uses = [s.get("uses", "") for s in steps]
     assert any(u.startswith("actions/setup-python") for u in uses)
     assert all(s.get("with", {}).get("python-version") == "3.11" for s in steps if "setup-python" in s.get("uses", ""))
+    assert "--allow-skip" not in runs  # CI is never green on nothing
     if path.name == "contract-gate.yml":
         assert "pull_request" in on
-        assert "make test" in runs and "fixtures check tests/fixtures" in runs and "wixcontracts check" in runs
+        assert "make test" in runs and "fixtures check examples/integrator/tests/fixtures" in runs
+        # "contracts up to date" must check something on GitHub, where there is no ../shared:
+        # fetch the catalog's pages, then rebuild from them and compare
+        names = [s.get("name", "") for s in steps]
+        fetch = next(i for i, s in enumerate(steps) if "wixcontracts docs fetch --cache .docs-cache" in s.get("run", ""))
+        check = next(i for i, s in enumerate(steps) if "wixcontracts check --docs .docs-cache/wix-docs" in s.get("run", ""))
+        assert fetch < check and "up to date" in names[check]
+        diff = next(s for s in steps if "wixcontracts diff" in s.get("run", ""))
+        assert "--fail-on breaking" in diff["run"] and "--fail-on none" not in diff["run"]
+        assert 'exit "$status"' in diff["run"]  # the summary is written, then the step fails on breaking changes
     else:
         assert on["schedule"][0]["cron"]
         for cmd in ("docs fetch", "build --docs", "wixcontracts diff", "live run", "wixcontracts nightly",

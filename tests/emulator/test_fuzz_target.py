@@ -71,3 +71,26 @@ def test_non_loopback_targets_are_refused_without_consent():
 def test_unknown_operation_gets_a_suggestion():
     p = cli("--url", "http://127.0.0.1:9", "--operations", "createBookin", "--allow-writes")
     assert p.returncode == 2 and "did you mean createBooking" in p.stderr
+
+
+def test_against_the_emulator_only_what_it_emulates_is_fuzzed(served, tmp_path):
+    # read-only by default: of the emulated operations only getMultiServiceBooking is a GET
+    p = cli("--url", served, "--examples", "2", "--junit", str(tmp_path / "j.xml"),
+            env={"WIX_API_KEY": "k", "WIX_SITE_ID": "s"})
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.stdout.startswith("1 operations,") and "0 failures" in p.stdout
+    assert "fuzzing the 1 operation(s) it emulates" in p.stderr
+    suite = ET.parse(tmp_path / "j.xml").getroot()
+    assert [c.get("name") for c in suite.iter("testcase")] == ["bookings.getMultiServiceBooking"]
+    # naming an operation the emulator does not emulate is refused before any request
+    p = cli("--url", served, "--operations", "bookings.getBookingAnonymously")
+    assert p.returncode == 2 and "does not emulate bookings.getBookingAnonymously" in p.stderr
+
+
+def test_an_unreachable_target_is_exit_2_before_fuzzing():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again: nothing listens there
+    p = cli("--url", f"http://127.0.0.1:{port}")
+    assert p.returncode == 2 and f"cannot reach http://127.0.0.1:{port}" in p.stderr
+    assert len(p.stderr.strip().splitlines()) == 1

@@ -403,3 +403,43 @@ def real_booking(**over) -> dict:
          "createdBy": {"memberId": UUID}}
     b.update(over)
     return b
+
+
+# ------------------------------------------------------------------ serving an app on loopback
+
+import contextlib  # noqa: E402
+
+
+@contextlib.contextmanager
+def serving(asgi_app):
+    """Run ``asgi_app`` with uvicorn on a free loopback port (a thread); yields the base URL."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(asgi_app, host="127.0.0.1", port=port, log_level="warning",
+                                           lifespan="off"))
+    t = threading.Thread(target=server.run, daemon=True)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        t.join(5)
+
+
+@pytest.fixture
+def test_cache(tmp_path_factory, monkeypatch):
+    """A user cache of its own (the test key pair lives there), shared by the tests of a session."""
+    pytest.importorskip("jwt", reason="PyJWT is not installed (pip install 'wixcontracts[webhooks]')")
+    folder = tmp_path_factory.getbasetemp() / "wixcontracts-cache"
+    monkeypatch.setenv("WIXCONTRACTS_CACHE", str(folder))
+    return folder

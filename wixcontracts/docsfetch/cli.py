@@ -1,4 +1,4 @@
-"""``wixcontracts docs fetch``."""
+"""``wixcontracts docs fetch``: the catalog's docs pages into a local cache (``fetch.py``)."""
 
 from __future__ import annotations
 
@@ -6,24 +6,32 @@ from pathlib import Path
 
 import typer
 
-from ..cli import _console
+from ..cli import FORMAT_HELP, Format, app, console, emit_rows, fail, sub_app
 
-docs_app = typer.Typer(add_completion=False, no_args_is_help=True, help="The Wix docs cache.")
+docs_app = sub_app("The Wix docs cache.")
+app.add_typer(docs_app, name="docs")
 
 
 @docs_app.command("fetch")
 def fetch(cache: Path = typer.Option(Path(".docs-cache"), "--cache", help="cache dir (pages go to <cache>/wix-docs)"),
-          retries: int = typer.Option(3, help="retries per page")) -> None:
-    """Download every catalog page into the docs cache; summary of changed/unchanged/failed."""
+          retries: int = typer.Option(3, min=0, help="retries per page"),
+          fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP)) -> None:
+    """Download every catalog page into the docs cache; summary of changed/unchanged/failed (exit 1 if any failed)."""
     from .fetch import fetch_pages, page_urls
 
-    res = fetch_pages(page_urls(), cache, retries=retries)
-    con = _console()
-    for r in res:
-        colour = {"failed": "red", "changed": "yellow", "new": "yellow"}.get(r.status, "dim")
-        con.print(f"  [{colour}]{r.status:9}[/] {r.url} {r.detail}")
+    if cache.exists() and not cache.is_dir():
+        fail(f"--cache {cache}: not a folder")
+    urls = page_urls()
+    if not urls:
+        fail("the catalog names no docs pages to fetch")
+    try:
+        res = fetch_pages(urls, cache, retries=retries)
+    except OSError as e:
+        fail(f"cannot write the docs cache under {cache}: {e.strerror or e}")
+    emit_rows(("status", "url", "detail"), [[r.status, r.url, r.detail] for r in res], fmt,
+              styles={"status": {"failed": "red", "changed": "yellow", "new": "yellow"}})
     n = {k: sum(r.status == k for r in res) for k in ("new", "changed", "unchanged", "failed")}
-    con.print(f"{len(res)} pages: {n['new'] + n['changed']} changed ({n['new']} new), {n['unchanged']} unchanged, "
-              f"{n['failed']} failed → {cache / 'wix-docs'}")
+    console(stderr=True).print(f"{len(res)} pages: {n['new'] + n['changed']} changed ({n['new']} new), "
+                               f"{n['unchanged']} unchanged, {n['failed']} failed → {cache / 'wix-docs'}")
     if n["failed"]:
         raise typer.Exit(1)

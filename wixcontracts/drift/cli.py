@@ -1,4 +1,4 @@
-"""``wixcontracts drift|diff|nightly`` (+ registers ``live`` and ``docs`` groups)."""
+"""``wixcontracts drift|diff|nightly``: response drift, contract diffs and the combined nightly report."""
 
 from __future__ import annotations
 
@@ -8,25 +8,33 @@ from pathlib import Path
 
 import typer
 
-from ..cli import _console, _fail, app
-from ..docsfetch.cli import docs_app
-from ..live.cli import live_app
-
-app.add_typer(live_app, name="live")
-app.add_typer(docs_app, name="docs")
+from ..cli import app, console, fail, plain_rows, tsv_rows
 
 
 class Fmt(str, Enum):
     markdown = "markdown"
+    text = "text"
     json = "json"
+    tsv = "tsv"
     junit = "junit"
     sarif = "sarif"
+
+
+FMT_HELP = "markdown (paste into an issue), text (one row per finding), json, tsv, junit or sarif"
 
 
 class FailOn(str, Enum):
     breaking = "breaking"
     any = "any"
     none = "none"
+
+
+ROW_COLUMNS = ("section", "severity", "kind", "operation", "side", "pointer", "message", "example", "evidence")
+
+
+def _rows(sections) -> list[list]:
+    return [[name, f.severity, f.kind, f.operation or "", f.side, f.pointer, f.message, f.example or "",
+             f.evidence or ""] for name, fs in sections.items() for f in fs]
 
 
 def _emit(sections, fmt: Fmt, fail_on: FailOn, notes, title, out: Path | None,
@@ -36,15 +44,27 @@ def _emit(sections, fmt: Fmt, fail_on: FailOn, notes, title, out: Path | None,
     from .model import fails
     from .report import counts, render, write_all
 
-    text = render(fmt.value, sections, fail_on=fail_on.value, notes=notes, title=title,
-                  contract_root=contract_root)
+    if fmt in (Fmt.text, Fmt.tsv):
+        rows = _rows(sections)
+        if fmt is Fmt.tsv:
+            text = tsv_rows(ROW_COLUMNS, rows)
+        else:
+            text = plain_rows(ROW_COLUMNS, rows) if rows else ""
+            c = counts(sections)
+            text += f"{c['breaking']} breaking, {c['informational']} informational\n"
+            text += "".join(f"note: {n}\n" for n in notes)
+    else:
+        text = render(fmt.value, sections, fail_on=fail_on.value, notes=notes, title=title,
+                      contract_root=contract_root)
     if out is not None:
+        if out.exists() and not out.is_dir():
+            fail(f"--out {out}: not a folder")
         paths = write_all(out, sections, fail_on=fail_on.value, notes=notes, title=title,
                           stem="nightly" if title.startswith("wixcontracts nightly") else "drift",
                           contract_root=contract_root)
         c = counts(sections)
-        _console(stderr=True).print(f"{c['breaking']} breaking, {c['informational']} informational → "
-                                    + ", ".join(str(p) for p in paths.values()))
+        console(stderr=True).print(f"{c['breaking']} breaking, {c['informational']} informational → "
+                                   + ", ".join(str(p) for p in paths.values()))
     sys.stdout.write(text)
     if fails([f for fs in sections.values() for f in fs], fail_on.value):
         raise typer.Exit(1)
@@ -52,18 +72,26 @@ def _emit(sections, fmt: Fmt, fail_on: FailOn, notes, title, out: Path | None,
 
 @app.command()
 def drift(
-    path: Path = typer.Argument(..., help="fixtures dir or live run dir"),
-    fmt: Fmt = typer.Option(Fmt.markdown, "--format"),
+    path: Path = typer.Argument(..., help="fixtures dir, live run dir, or recorded webhook deliveries "
+                                          "(.jwt bodies, .json messages)"),
+    fmt: Fmt = typer.Option(Fmt.markdown, "--format", help=FMT_HELP),
     fail_on: FailOn = typer.Option(FailOn.breaking, "--fail-on"),
     absent: bool = typer.Option(False, "--absent", help="also report documented fields never present"),
     out: Path = typer.Option(None, "--out", help="also write all four formats here"),
+    allow_skip: bool = typer.Option(False, "--allow-skip",
+                                    help="exit 0 when PATH holds no recorded interaction (default: exit 2)"),
 ) -> None:
-    """Observed responses vs the contracts, per operation."""
+    """Observed responses and webhook deliveries vs the contracts, per operation / event."""
     from .response import analyse_path
 
     if not path.exists():
-        _fail(f"not found: {path}")
+        fail(f"not found: {path}")
     a = analyse_path(path, absent=absent)
+    if not a.observations:  # nothing compared: no fixture, or none of a documented operation
+        msg = f"{path}: no recorded interaction of a documented operation to compare"
+        if not allow_skip:
+            fail(msg + (f" ({'; '.join(a.notes[:3])})" if a.notes else "") + " -- --allow-skip accepts that")
+        console(stderr=True).print(f"skipped: {msg} (--allow-skip)")
     _emit({"response drift": a.findings}, fmt, fail_on, a.notes, "wixcontracts response drift", out)
 
 
@@ -71,7 +99,7 @@ def drift(
 def diff(
     old: str = typer.Argument(..., help="contract root dir or git ref"),
     new: str = typer.Argument(..., help="contract root dir or git ref"),
-    fmt: Fmt = typer.Option(Fmt.markdown, "--format"),
+    fmt: Fmt = typer.Option(Fmt.markdown, "--format", help=FMT_HELP),
     fail_on: FailOn = typer.Option(FailOn.breaking, "--fail-on"),
 ) -> None:
     """Contract changes between two versions, classified for client impact."""
@@ -81,9 +109,10 @@ def diff(
 
     try:
         found = diff_specs(old, new)
-    except (subprocess.CalledProcessError, ValueError) as e:
-        _fail(f"cannot read contracts: {getattr(e, 'stderr', None) or e}")
-        return
+    except subprocess.CalledProcessError as e:
+        fail(f"cannot read contracts at {old!r} / {new!r}: {' '.join(str(e.stderr or e).split())}")
+    except (ValueError, OSError) as e:
+        fail(f"cannot read contracts: {e}")
     new_dir = Path(new)
     _emit({"contract diff": found}, fmt, fail_on, [], f"wixcontracts diff {old} → {new}", None,
           new_dir if (new_dir / "contracts" / "catalog.json").is_file() else Path.cwd())
@@ -95,15 +124,24 @@ def nightly(
     fixtures: Path = typer.Option(None, "--fixtures", help="fixtures dir or live run dir"),
     out: Path = typer.Option(None, "--out", help="write nightly.{md,json,xml,sarif} here"),
     contracts: Path = typer.Option(None, "--contracts", help="committed contract root (default: this checkout)"),
-    fmt: Fmt = typer.Option(Fmt.markdown, "--format"),
+    fmt: Fmt = typer.Option(Fmt.markdown, "--format", help=FMT_HELP),
     fail_on: FailOn = typer.Option(FailOn.none, "--fail-on"),
     absent: bool = typer.Option(False, "--absent"),
     docs_only: bool = typer.Option(False, "--docs-only", help="rebuild from the docs alone (no SDK typings)"),
+    allow_skip: bool = typer.Option(False, "--allow-skip",
+                                    help="report what can be done when the docs cache or the fixtures are "
+                                         "missing (default: exit 2)"),
 ) -> None:
     """Docs diff + response drift in one report, counts at the top."""
-    from .nightly import nightly as run
-
-    sections, notes = run(docs_cache, fixtures, contracts, absent, ("docs",) if docs_only else None)
     from ..paths import data_root
+    from .nightly import missing_inputs, nightly as run
 
+    if contracts is not None and not (contracts / "contracts" / "catalog.json").is_file():
+        fail(f"--contracts {contracts}: no contracts/catalog.json there")
+    missing = missing_inputs(docs_cache, fixtures)
+    if missing and not allow_skip:
+        fail("nightly is missing its inputs: " + "; ".join(missing) + " -- --allow-skip reports the rest")
+    if missing:
+        console(stderr=True).print("skipped (--allow-skip): " + "; ".join(missing))
+    sections, notes = run(docs_cache, fixtures, contracts, absent, ("docs",) if docs_only else None)
     _emit(sections, fmt, fail_on, notes, "wixcontracts nightly drift report", out, contracts or data_root())

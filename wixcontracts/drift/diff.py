@@ -28,6 +28,18 @@ Rule of thumb (as oasdiff): narrowing what the server accepts or widening what i
 | one-of-group-became-optional| informational | breaking      |                                             |
 | error-code-added            | -             | breaking      | undocumented-to-client error codes          |
 | error-code-removed          | -             | informational |                                             |
+| event-removed               | breaking      | breaking      | webhook handlers stop receiving it          |
+| event-added                 | informational | informational |                                             |
+| event-changed               | breaking      | breaking      | kind, slug, entity FQDN or payload type     |
+| plugin-method-removed       | breaking      | breaking      | Wix no longer calls it                      |
+| plugin-method-added         | breaking      | breaking      | Wix calls a method the app may not have     |
+| plugin-method-changed       | breaking      | breaking      | its HTTP path (the app's route)             |
+
+Webhook events are data Wix sends, so their fields (``event`` side: the payload, e.g.
+``/status``; ``event-envelope`` side: the domain event's own fields, e.g. ``/entityEventSequence``)
+are classified like response fields.  A service-plugin method's request is also data Wix sends
+(``plugin-request`` side, classified like a response), its response is what the app sends back
+to Wix's closed schema (``plugin-response`` side, classified like a request).
 
 ONE-OF groups are compared as *sets* of member names per object (read from ``x-wix-one-of``, or
 recovered from the pairwise ``not: anyOf: [required: [a, b]]`` encoding when the marker is missing),
@@ -58,8 +70,14 @@ TABLE: dict[str, tuple[str, str]] = {
     "one-of-member-added": (B, B), "one-of-member-removed": (I, B),
     "one-of-group-became-required": (B, I), "one-of-group-became-optional": (I, B),
     "error-code-added": (B, B), "error-code-removed": (I, I),
+    "event-removed": (B, B), "event-added": (I, I), "event-changed": (B, B),
+    "plugin-method-removed": (B, B), "plugin-method-added": (B, B), "plugin-method-changed": (B, B),
 }
-_SIDE = {"request": 0, "path": 0, "response": 1, "error": 1, "operation": 1}
+_SIDE = {"request": 0, "path": 0, "response": 1, "error": 1, "operation": 1,
+         "event": 1, "event-envelope": 1, "plugin-request": 1, "plugin-response": 0}
+# the domain event's body members that hold the payload object (compared as the payload itself)
+_EVENT_BODY_OBJECTS = ("createdEvent.entity", "updatedEvent.currentEntity", "deletedEvent.deletedEntity",
+                       "actionEvent.body")
 
 
 def severity(kind: str, side: str) -> str:
@@ -161,10 +179,20 @@ class ContractRoot:
         self.catalog = Catalog(self.root)
 
     def schema(self, op: dict, kind: str) -> dict | None:
-        rel = (op.get("schemas", {}).get("rest") or {}).get(kind)
+        return self.file((op.get("schemas", {}).get("rest") or {}).get(kind))
+
+    def file(self, rel: str | None) -> dict | None:
         if not rel or not (self.root / rel).exists():
             return None
         return json.loads((self.root / rel).read_text(encoding="utf-8"))
+
+
+def _without_bodies(flat: Flat) -> Flat:
+    """A domain event's flattened fields without the payload object it carries (compared on its own)."""
+    out = Flat(groups=flat.groups)
+    out.fields = {p: f for p, f in flat.fields.items()
+                  if not any(p == b or p.startswith(b + ".") or p.startswith(b + "[]") for b in _EVENT_BODY_OBJECTS)}
+    return out
 
 
 def _field_changes(name, side, file, old: Flat, new: Flat, emit) -> None:
@@ -179,7 +207,7 @@ def _field_changes(name, side, file, old: Flat, new: Flat, emit) -> None:
                if p != path):
             continue
         f = new.fields[path]
-        sev = B if side in ("request", "path") and f.required else None
+        sev = B if _SIDE.get(side, 1) == 0 and f.required else None
         emit("field-added", side, path, f"field {path} added" + (" (required)" if f.required else ""), f.type, file,
              f.source, sev)
     for path in sorted(old.fields.keys() & new.fields.keys()):
@@ -214,7 +242,7 @@ def _field_changes(name, side, file, old: Flat, new: Flat, emit) -> None:
             for m in sorted(nset - gset):
                 prefix = f"{obj}." if obj != "/" else ""
                 is_new = (prefix + m) not in old.fields
-                sev = I if side in ("request", "path") and is_new else None
+                sev = I if _SIDE.get(side, 1) == 0 and is_new else None
                 emit("one-of-member-added", side, where, f"{m} joined ONE-OF group {{{', '.join(sorted(nset))}}}"
                      + (" (new field)" if is_new else ""), m, file, None, sev)
             for m in sorted(gset - nset):
@@ -271,8 +299,61 @@ def diff_roots(old_root: Path, new_root: Path) -> list[DriftFinding]:
         for code, http in sorted(ca - cb):
             emit("error-code-removed", "error", f"errors.{code}", f"error {code} (HTTP {http}) no longer documented",
                  code, efile, a.get("page"))
+    _diff_events(old, new, emitter)
+    _diff_plugins(old, new, emitter)
     out.sort(key=lambda f: (f.operation or "", f.severity != BREAKING, f.side, f.kind, f.pointer))
     return out
+
+
+_EVENT_FACTS = ("kind", "slug", "entity_fqdn", "payload_type")
+
+
+def _diff_events(old: ContractRoot, new: ContractRoot, emitter) -> None:
+    """Webhook events by id: added / removed, facts changed, payload and envelope fields (response rules)."""
+    ev_old, ev_new = old.catalog.events, new.catalog.events
+    for eid in sorted(ev_old.keys() - ev_new.keys()):
+        e = ev_old[eid]
+        emitter(eid)("event-removed", "event", "", f"event {e['event_type']} removed", e["event_type"],
+                     "contracts/catalog.json", e.get("source"))
+    for eid in sorted(ev_new.keys() - ev_old.keys()):
+        e = ev_new[eid]
+        emitter(eid)("event-added", "event", "", f"event {e['event_type']} added", e["event_type"],
+                     "contracts/catalog.json", e.get("source"))
+    for eid in sorted(ev_old.keys() & ev_new.keys()):
+        a, b = ev_old[eid], ev_new[eid]
+        emit = emitter(eid)
+        for fact in _EVENT_FACTS:
+            if a.get(fact) != b.get(fact):
+                emit("event-changed", "event", "", f"{fact} {a.get(fact)} → {b.get(fact)}", b.get(fact),
+                     "contracts/catalog.json", b.get("source"))
+        pa, pb = old.file(a["schemas"].get("payload")), new.file(b["schemas"].get("payload"))
+        if pa is not None and pb is not None:
+            _field_changes(eid, "event", b["schemas"]["payload"], flatten(pa), flatten(pb), emit)
+        ea, eb = old.file(a["schemas"].get("envelope")), new.file(b["schemas"].get("envelope"))
+        if ea is not None and eb is not None and a.get("kind") != "plain" and b.get("kind") != "plain":
+            _field_changes(eid, "event-envelope", b["schemas"]["envelope"], _without_bodies(flatten(ea)),
+                           _without_bodies(flatten(eb)), emit)
+
+
+def _diff_plugins(old: ContractRoot, new: ContractRoot, emitter) -> None:
+    """Service-plugin methods by id: added / removed, HTTP path, request (Wix sends) and response (app sends)."""
+    m_old, m_new = old.catalog.plugin_methods, new.catalog.plugin_methods
+    for mid in sorted(m_old.keys() - m_new.keys()):
+        emitter(mid)("plugin-method-removed", "operation", "", f"plugin method {mid} removed",
+                     m_old[mid].get("http_path"), "contracts/catalog.json", m_old[mid].get("source"))
+    for mid in sorted(m_new.keys() - m_old.keys()):
+        emitter(mid)("plugin-method-added", "operation", "", f"plugin method {mid} added",
+                     m_new[mid].get("http_path"), "contracts/catalog.json", m_new[mid].get("source"))
+    for mid in sorted(m_old.keys() & m_new.keys()):
+        a, b = m_old[mid], m_new[mid]
+        emit = emitter(mid)
+        if a.get("http_path") != b.get("http_path"):
+            emit("plugin-method-changed", "operation", "", f"path {a.get('http_path')} → {b.get('http_path')}",
+                 b.get("http_path"), "contracts/catalog.json", b.get("source"))
+        for kind in ("request", "response"):
+            sa, sb = old.file(a["schemas"].get(kind)), new.file(b["schemas"].get(kind))
+            if sa is not None and sb is not None:
+                _field_changes(mid, f"plugin-{kind}", b["schemas"][kind], flatten(sa), flatten(sb), emit)
 
 
 def extract_ref(ref: str, dest: Path, repo: Path | None = None) -> Path:

@@ -68,3 +68,23 @@ def nightly(docs_cache: Path | None, fixtures: Path | None, committed: Path | No
     else:
         notes.append(f"fixtures {fixtures}: not found; response drift skipped")
     return sections, notes
+
+
+def missing_inputs(docs_cache: Path | None, fixtures: Path | None) -> list[str]:
+    """What a nightly run would have to skip: no docs pages in the cache, no fixture files."""
+    out = []
+    if docs_cache is None:
+        out.append("no --docs-cache given (docs diff)")
+    else:
+        docs = docs_dir_of(docs_cache)
+        if not docs.is_dir() or not any(docs.rglob("*.md")):
+            out.append(f"docs cache {docs_cache} holds no pages (docs diff; fill it with `wixcontracts docs fetch`)")
+    if fixtures is None:
+        out.append("no --fixtures given (response drift)")
+    else:
+        f = Path(fixtures)
+        if not f.exists():
+            out.append(f"fixtures {fixtures} not found (response drift)")
+        elif f.is_dir() and not any(f.rglob("*.json")):
+            out.append(f"fixtures {fixtures} holds no fixture files (response drift)")
+    return out

@@ -1,4 +1,5 @@
-"""Response drift: observed responses (fixtures / a live run dir) compared with the contracts.
+"""Response drift: observed responses (fixtures / a live run dir) and recorded webhook deliveries
+(``.jwt`` bodies, ``.json`` messages: their payloads, side ``event``) compared with the contracts.
 
 Kinds and severities (``breaking`` = a client written against the contract can break):
 
@@ -80,8 +81,8 @@ def _format_ok(v: str, fmt: str) -> bool:
 class _Walker:
     """Walks one schema document (with its own ``$defs``) along observed values."""
 
-    def __init__(self, op: str, schema: dict, file: str, sink, page: str | None):
-        self.op, self.root, self.file, self.sink, self.page = op, schema, file, sink, page
+    def __init__(self, op: str, schema: dict, file: str, sink, page: str | None, side: str = "response"):
+        self.op, self.root, self.file, self.sink, self.page, self.side = op, schema, file, sink, page, side
         self.objects: dict[str, tuple[dict, int]] = {}  # pointer -> (object schema, times seen)
         self.present: dict[str, set[str]] = {}
 
@@ -100,7 +101,7 @@ class _Walker:
         return node
 
     def emit(self, kind, severity, ptr, message, value, node):
-        self.sink(DriftFinding(self.op, kind, severity, ptr or "/", message, short(value), "response",
+        self.sink(DriftFinding(self.op, kind, severity, ptr or "/", message, short(value), self.side,
                                self.file, (node or {}).get("x-wix-source") or self.page))
 
     def walk(self, value: Any, node: dict, ptr: str = "") -> None:
@@ -160,7 +161,7 @@ class _Walker:
                 if k not in self.present.get(ptr, set()):
                     yield DriftFinding(self.op, "documented-never-present", INFORMATIONAL, f"{ptr}/{k}",
                                        f"documented field '{k}' never present in {n} observed object(s)", None,
-                                       "response", self.file, (sub or {}).get("x-wix-source") or self.page)
+                                       self.side, self.file, (sub or {}).get("x-wix-source") or self.page)
 
 
 class ResponseDrift:
@@ -194,6 +195,11 @@ class ResponseDrift:
         if not name and obs.method and obs.url:
             hit = self.contracts.route(obs.method, obs.url)
             name = hit[0] if hit else None
+        if name and name not in self.catalog.operations:  # a bare name (fixtures recorded before ids were qualified)
+            try:
+                name = self.catalog.resolve(name)
+            except KeyError:  # UnknownOperation / AmbiguousOperation
+                pass
         if not name or name not in self.catalog.operations:
             self._note(f"{obs.where or obs.url}: no documented operation; not compared")
             return
@@ -205,6 +211,26 @@ class ResponseDrift:
             self._success(op, obs)
         else:
             self._error(op, obs)
+
+    def observe_delivery(self, d: "DeliveryObservation") -> None:
+        """A recorded webhook delivery: its payload against the event's payload schema (response rules)."""
+        cat = self.catalog
+        entry = next((e for e in cat.events.values() if e["event_type"] == d.event_type), None)
+        if entry is None:
+            self._note(f"{d.where}: event type {d.event_type!r} is not in the contracts; not compared")
+            return
+        name = entry["id"]
+        self._where = d.where
+        self.result.observations += 1
+        self.result.operations[name] = self.result.operations.get(name, 0) + 1
+        rel = entry["schemas"].get("payload")
+        if not rel or d.payload is None:
+            return
+        w = self.walkers.get(name)
+        if w is None:
+            w = self.walkers[name] = _Walker(name, cat.event_schema(name, "payload"), rel, self._add,
+                                             entry.get("source"), side="event")
+        w.walk(d.payload, w.root, "")
 
     def _success(self, op: dict, obs: Observation) -> None:
         name = op["id"]
@@ -261,7 +287,76 @@ class ResponseDrift:
         return self.result
 
 
-def observations_from(path: Path) -> tuple[list[Observation], list[str]]:
+@dataclass
+class DeliveryObservation:
+    """A recorded webhook delivery, decoded (signature not checked: drift is about shapes)."""
+
+    event_type: str | None
+    payload: Any
+    where: str = ""
+
+
+DELIVERY_SUFFIXES = (".jwt", ".txt")
+
+
+def _delivery_message(p: Path) -> dict | None:
+    """The message of a delivery file: a ``.jwt`` / ``.txt`` file (the raw body Wix POSTs) or a ``.json``
+    file holding the message (``{eventType, data, ...}``); None for anything else (a fixture)."""
+    import json
+
+    from ..webhooks.layers import is_message
+
+    try:
+        if p.stat().st_size > 16 * 1024 * 1024:
+            return None
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if p.suffix == ".json":
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return None
+        return value if is_message(value) else None
+    from ..webhooks.errors import WebhookError
+    from ..webhooks.jwt import decode_unverified
+
+    try:
+        _, claims = decode_unverified(text.strip())
+        value = json.loads(claims["data"]) if isinstance(claims.get("data"), str) else None
+    except (WebhookError, ValueError, KeyError):
+        return None
+    return value if is_message(value) else None
+
+
+def deliveries_from(path: Path) -> tuple[list[DeliveryObservation], list[str], set[Path]]:
+    """Recorded webhook deliveries under ``path`` (``.jwt`` / ``.txt`` bodies, ``.json`` messages): the
+    observations, what could not be read, and the files taken (so they are not read as fixtures)."""
+    from ..webhooks.delivery import unwrap_layers
+    from ..webhooks.errors import WebhookError
+
+    path = Path(path)
+    files = [path] if path.is_file() else sorted(
+        p for p in path.rglob("*") if p.is_file() and p.suffix in (".json", *DELIVERY_SUFFIXES))
+    out, skipped, taken = [], [], set()
+    for p in files:
+        message = _delivery_message(p)
+        if message is None:
+            if p.suffix in DELIVERY_SUFFIXES:
+                skipped.append(f"{p}: not a webhook delivery (no JWT with a message)")
+                taken.add(p)
+            continue
+        taken.add(p)
+        try:
+            d = unwrap_layers(message)
+        except WebhookError as exc:
+            skipped.append(f"{p}: {exc}")
+            continue
+        out.append(DeliveryObservation(d.event_type, d.payload, str(p)))
+    return out, skipped, taken
+
+
+def observations_from(path: Path, exclude: set[Path] | None = None) -> tuple[list[Observation], list[str]]:
     """Fixture files under a fixtures dir, or under RUN_DIR/fixtures for a live run dir."""
     from ..fixtures.format import FixtureError, load
 
@@ -269,6 +364,7 @@ def observations_from(path: Path) -> tuple[list[Observation], list[str]]:
     if (path / "fixtures").is_dir():
         path = path / "fixtures"
     files = [path] if path.is_file() else sorted(path.rglob("*.json"))
+    files = [p for p in files if p not in (exclude or set())]
     obs, skipped = [], []
     for p in files:
         try:
@@ -282,15 +378,20 @@ def observations_from(path: Path) -> tuple[list[Observation], list[str]]:
     return obs, skipped
 
 
-def analyse(observations: Iterable[Observation], contracts=None, absent: bool = False) -> Analysis:
+def analyse(observations: Iterable[Observation], contracts=None, absent: bool = False,
+            deliveries: Iterable[DeliveryObservation] = ()) -> Analysis:
     d = ResponseDrift(contracts)
     for o in observations:
         d.observe(o)
+    for e in deliveries:
+        d.observe_delivery(e)
     return d.finish(absent)
 
 
 def analyse_path(path: Path, contracts=None, absent: bool = False) -> Analysis:
-    obs, skipped = observations_from(path)
-    res = analyse(obs, contracts, absent)
-    res.notes.extend(f"skipped: {s}" for s in skipped)
+    """Fixtures (responses) and recorded webhook deliveries under ``path``."""
+    deliveries, dskipped, taken = deliveries_from(path)
+    obs, skipped = observations_from(path, taken)
+    res = analyse(obs, contracts, absent, deliveries)
+    res.notes.extend(f"skipped: {s}" for s in skipped + dskipped)
     return res

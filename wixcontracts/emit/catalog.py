@@ -6,7 +6,7 @@ import hashlib
 import re
 import uuid
 
-from ..ir import WIX_API, Api, Operation, Service, page_link
+from ..ir import WIX_API, Api, Event, Operation, PluginMethod, Service, page_link
 from .jsonschema import path_params
 from .wire import catalog_entry as wire_entry
 
@@ -94,24 +94,84 @@ def operation_entry(op: Operation) -> dict:
     return entry
 
 
+def event_files(service: str, ev: Event) -> dict[str, str]:
+    """layer -> committed schema file of one event: ``schemas/<service>/events/<name>.<layer>.json``
+    (``message``, ``envelope``; ``payload`` when the event carries a body)."""
+    layers = ("message", "envelope", "payload") if ev.payload_type else ("message", "envelope")
+    return {layer: f"schemas/{service}/events/{ev.name}.{layer}.json" for layer in layers}
+
+
+def plugin_files(service: str, m: PluginMethod) -> dict[str, str]:
+    """kind -> committed schema file of one service-plugin method: ``schemas/<service>/plugin/<method>.<kind>.json``."""
+    return {kind: f"schemas/{service}/plugin/{m.name}.{kind}.json" for kind in ("request", "response")}
+
+
+def event_entry(svc: Service, ev: Event) -> dict:
+    return {
+        "id": f"{svc.slug}.{ev.name}",
+        "service": svc.slug,
+        "name": ev.name,
+        "event_type": ev.event_type,
+        "slug": ev.slug,
+        "kind": ev.kind,
+        "entity_fqdn": ev.entity_fqdn,
+        "entity_type": ev.entity_type,
+        "payload_type": ev.payload_type,
+        "sdk_name": ev.sdk_name,
+        "package": ev.package,
+        "webhook": ev.webhook,
+        "permission_scopes": ev.scopes,
+        "permission_ids": ev.permission_ids,
+        "maturity": ev.maturity,
+        "deprecated": ev.deprecated,
+        "source": ev.source.ref(),
+        "schemas": event_files(svc.slug, ev),
+    }
+
+
+def plugin_method_entry(svc: Service, m: PluginMethod) -> dict:
+    plugin = svc.plugin
+    return {
+        "id": f"{svc.slug}.{m.name}",
+        "service": svc.slug,
+        "name": m.name,
+        "component_type": plugin.component_type if plugin else None,
+        "http_path": m.http_path,
+        "request_type": m.request_type,
+        "response_type": m.response_type,
+        "metadata_type": m.metadata_type,
+        "errors": m.errors,
+        "package": plugin.package if plugin else svc.package,
+        "source": m.source.ref(),
+        "schemas": plugin_files(svc.slug, m),
+    }
+
+
 def service_entry(svc: Service) -> dict:
     m = svc.model
-    return {
+    entry = {
         "slug": svc.slug,
         "kind": svc.kind,
         "package": svc.package,
         "version": svc.version,
         "operations": len(m.operations),
+        "events": len(svc.events),
         "openapi": f"contracts/{svc.slug}.openapi.json" if m.operations else None,
         "docs": [page_link(u) for u in svc.docs],
         "types": sorted(m.types),
     }
+    if svc.plugin is not None:
+        entry["plugin"] = {"component_type": svc.plugin.component_type, "methods": [x.name for x in svc.plugin.methods]}
+    return entry
 
 
 def build_catalog(api: Api, version: str) -> dict:
-    """The index of every service and every operation (operations sorted by id)."""
+    """The index of every service, operation, webhook event and service-plugin method (each sorted by id)."""
     return {
         "version": version,
         "services": [service_entry(api.services[s]) for s in sorted(api.services)],
         "operations": [operation_entry(op) for _svc, op in api.operations()],
+        "events": [event_entry(svc, ev) for svc, ev in api.events()],
+        "plugin_methods": sorted((plugin_method_entry(svc, m) for svc, m in api.plugin_methods()),
+                                 key=lambda e: e["id"]),
     }

@@ -1,7 +1,8 @@
 """The emulator's own endpoints, under the reserved prefix ``/_wixcontracts`` (no Wix path starts with it):
 
     GET    /_wixcontracts                 this list
-    GET    /_wixcontracts/operations      every catalog operation, ``emulated`` true/false
+    GET    /_wixcontracts/operations      {"emulator": "wixcontracts", "operations": [emulated ids],
+                                          "notEmulated": [ids], "catalog": [{id, method, path, aliases, emulated}]}
     POST   /_wixcontracts/reset           back to the initial seed and scenarios; body {"seed": name|object,
                                           "scenarios": [...]} (optional) replaces them
     GET    /_wixcontracts/state           the whole state
@@ -32,11 +33,13 @@ ENDPOINTS = {
 
 
 def operations(emu) -> dict:
-    ops = [{"id": o["id"], "service": o["service"], "name": o["name"], "method": o["method"], "path": o["path"],
+    """``operations``: the emulated ids (what ``wixcontracts fuzz --url`` reads); ``notEmulated``: the catalog's
+    other ids (answered 501 NOT_EMULATED); ``catalog``: every operation with method, path, aliases."""
+    cat = [{"id": o["id"], "service": o["service"], "name": o["name"], "method": o["method"], "path": o["path"],
             "aliases": list(o.get("aliases") or []), "emulated": o["id"] in emu.handlers}
            for o in sorted(emu.catalog.operations.values(), key=lambda o: o["id"]) if o.get("path")]
-    n = sum(1 for o in ops if o["emulated"])
-    return {"operations": ops, "emulated": n, "notEmulated": len(ops) - n}
+    return {"emulator": "wixcontracts", "operations": sorted(emu.handlers),
+            "notEmulated": [o["id"] for o in cat if not o["emulated"]], "catalog": cat}
 
 
 def _body(body_bytes: bytes | None) -> dict:

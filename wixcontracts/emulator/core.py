@@ -33,11 +33,14 @@ from .wql import WqlError
 
 Response = tuple[int, dict[str, str], Any]
 
+MAX_BODY_DEPTH = 100  # protobuf's JSON parsers refuse deeper messages (their default recursion limit)
+
 
 class Route(NamedTuple):
     name: str  # operation id
     method: str
     path: str  # template
+
 
 #: every emulated operation id, in catalog order
 EMULATED: tuple[str, ...] = tuple(sorted(HANDLERS))
@@ -338,12 +341,17 @@ class Emulator:
 
     @staticmethod
     def _parse(body_bytes: bytes | None):
+        """Strict JSON, as a proto3 JSON parser reads it: UTF-8, no NaN/Infinity, numbers that fit, valid
+        Unicode strings, at most ``MAX_BODY_DEPTH`` levels of nesting (``validate.io.loads``)."""
         if not body_bytes or not body_bytes.strip():
             return {}
+        from ..validate.io import InputError, loads
+
         try:
-            return json.loads(body_bytes)
-        except (ValueError, UnicodeDecodeError) as e:
-            raise ValidationFailure([violation("", f"request body is not valid JSON: {e}", "OTHER", "json")]) from None
+            return loads(body_bytes.decode("utf-8-sig"), "body", max_depth=MAX_BODY_DEPTH, unicode_strict=True)
+        except (InputError, UnicodeDecodeError) as e:
+            msg = str(e).removeprefix("body: ")
+            raise ValidationFailure([violation("", f"request body is not valid JSON: {msg}", "OTHER", "json")]) from None
 
     def _read(self, op: str, params: dict, body, query: str = "", method: str = "POST") -> dict:
         """The request as the gateway reads it (``wixcontracts.validate.wire``), through the validation engine;

@@ -1,14 +1,16 @@
-"""``wixcontracts serve``: run the emulator over HTTP (uvicorn)."""
+"""``wixcontracts serve``: run the emulator over HTTP (uvicorn).  ``GET /_wixcontracts/operations`` lists
+the operations it emulates (``wixcontracts fuzz --url`` limits itself to them); the other control endpoints
+(reset, seed, clock, events, scenarios) are listed by ``GET /_wixcontracts`` (``emulator/control.py``)."""
 
 from __future__ import annotations
 
 import ipaddress
-import json
 from pathlib import Path
+from typing import Optional
 
 import typer
 
-from ..cli import _console, _fail, app
+from ..cli import app, console, fail
 
 
 def _is_loopback(host: str) -> bool:
@@ -20,29 +22,93 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def load_seed(path: Path) -> dict:
+    """The seed state file, or exit 2 with the file and the line/column or the field that is wrong."""
+    from ..validate import io
+
+    try:
+        state = io.load(path)
+    except io.InputError as e:
+        fail(f"seed file {e}")
+    bookings = state.get("bookings", [])
+    items = bookings.values() if isinstance(bookings, dict) else bookings
+    if not isinstance(bookings, (dict, list)) or not all(isinstance(b, dict) for b in items):
+        fail(f"seed file {path}: /bookings must be a list (or an object) of booking objects")
+    for i, b in enumerate(items):
+        if "id" in b and not isinstance(b["id"], str):
+            fail(f"seed file {path}: /bookings/{i}/id must be a string")
+    msbs = state.get("multiServiceBookings", {})
+    if isinstance(msbs, dict):
+        bad = next((k for k, v in msbs.items() if not isinstance(v, list)), None)
+        if bad is not None:
+            fail(f"seed file {path}: /multiServiceBookings/{bad} must be a list of booking ids")
+    elif isinstance(msbs, list):
+        if not all(isinstance(m, dict) and isinstance(m.get("id"), str) and isinstance(m.get("bookings", []), list)
+                   for m in msbs):
+            fail(f"seed file {path}: /multiServiceBookings must hold objects {{id, bookings: [...]}}")
+    else:
+        fail(f"seed file {path}: /multiServiceBookings must be an object {{id: [booking ids]}} or a list")
+    return state
+
+
+def _port_free(host: str, port: int) -> str | None:
+    """``None`` when ``host:port`` can be bound, else why not."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as e:
+        return f"cannot resolve host {host!r}: {e.strerror}"
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(addr)
+        except OSError as e:
+            return f"cannot listen on {host}:{port}: {e.strerror or e}"
+    return None
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="interface to bind"),
-    port: int = typer.Option(8787, help="TCP port"),
-    seed: Path = typer.Option(None, help="JSON state file: {bookings: {...}, multiServiceBookings: {...}}"),
+    port: int = typer.Option(8787, min=1, max=65535, help="TCP port"),
+    seed: str = typer.Option("business", help="a shipped seed (business, empty) or a JSON seed file (services, "
+                                              "staff, schedules, bookings ...; see wixcontracts/emulator/seeds.py)"),
+    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="switch on a documented quirk (repeat): "
+                                                 "form-submission-revision, location-type-business, "
+                                                 "eventual-consistency[:lagSeconds=N]"),
+    clock: Optional[str] = typer.Option(None, "--clock", help="freeze the emulator's clock at this RFC 3339 instant"),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="allow binding a non-loopback interface"),
     require_auth: bool = typer.Option(False, "--require-auth", help="answer 401 when Authorization is missing"),
 ) -> None:
-    """Serve the Bookings writer v2 emulator (REST, canonical paths and /bookings/v2 aliases)."""
+    """Serve the Bookings emulator (REST, canonical paths and aliases) until interrupted."""
     if not _is_loopback(host) and not allow_remote:
-        _fail(f"refusing to bind non-loopback host {host!r}; pass --allow-remote to do it anyway")
-    state = None
-    if seed is not None:
+        fail(f"refusing to bind non-loopback host {host!r}; pass --allow-remote to do it anyway")
+    from . import seeds
+    from .scenarios import parse as parse_scenario
+
+    state = seed if seed in seeds.names() else load_seed(Path(seed))
+    for spec in scenario or []:
         try:
-            state = json.loads(seed.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            _fail(f"cannot read seed file {seed}: {e}")
+            parse_scenario(spec)
+        except ValueError as e:
+            fail(f"--scenario: {e}")
+    why = _port_free(host, port)
+    if why:
+        fail(why)
     import uvicorn
 
     from .asgi import create_app
     from .core import Emulator
 
-    emu = Emulator(seed_state=state, require_auth=require_auth)
-    _console(stderr=True).print(f"emulator on http://{host}:{port}  ({len(emu.bookings)} bookings, "
-                                f"{len(emu.msbs)} multi-service bookings seeded)")
+    try:
+        emu = Emulator(seed=state, require_auth=require_auth, scenarios=scenario or (), clock=clock)
+    except (seeds.SeedError, ValueError) as e:
+        fail(f"--seed {seed}: {e}" if isinstance(e, seeds.SeedError) else f"--clock: {e}")
+    n = emu.store.counts()
+    console(stderr=True).print(f"emulator on http://{host}:{port}  ({len(emu.handlers)} operations emulated; seed "
+                               f"{seed}: {n['services']} services, {n['staffMembers']} staff members, "
+                               f"{n['bookings']} bookings, {n['multiServiceBookings']} multi-service bookings"
+                               + (f"; scenarios {', '.join(scenario)}" if scenario else "") + ")")
     uvicorn.run(create_app(emu), host=host, port=port, log_level="warning")

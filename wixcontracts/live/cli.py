@@ -1,4 +1,5 @@
-"""``wixcontracts live run``."""
+"""``wixcontracts live run``: scenarios against a Wix sandbox site (``runner.py``), behind the refusals of
+``safety.py``."""
 
 from __future__ import annotations
 
@@ -8,72 +9,94 @@ from pathlib import Path
 
 import typer
 
-from ..cli import _console, _fail
+from ..cli import FORMAT_HELP, Format, app, console, emit_rows, fail, sub_app
 
-live_app = typer.Typer(add_completion=False, no_args_is_help=True, help="Live runs against a Wix sandbox site.")
+live_app = sub_app("Live runs against a Wix sandbox site.")
+app.add_typer(live_app, name="live")
+
+NO_CREDENTIALS = "no credentials (WIX_API_KEY and WIX_SITE_ID or WIX_ACCOUNT_ID)"
+STEP_COLUMNS = ("scenario", "operation", "status", "note")
 
 
 @live_app.command("run")
 def run(
     dry_run: bool = typer.Option(False, "--dry-run", help="print the plan; make no call"),
     out: Path = typer.Option(None, "--out", help="run dir (fixtures/ + summary.json); default runs/<timestamp>"),
-    config: Path = typer.Option(Path("wixcontracts.toml"), "--config", help="allow-list config"),
+    config: Path = typer.Option(Path("wixcontracts.toml"), "--config", help="allow-list config (see the README)"),
+    allow_skip: bool = typer.Option(False, "--allow-skip",
+                                    help="without credentials, say 'skipped' and exit 0 (default: exit 2)"),
+    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
 ) -> None:
-    """Scenarios against a sandbox site; records scrubbed fixtures for `wixcontracts drift`."""
-    from rich.table import Table
+    """Scenarios against a sandbox site; records scrubbed fixtures for `wixcontracts drift`.
 
-    from ..catalog import Catalog
+    Refuses (exit 2) without credentials (unless --allow-skip), without WIX_SANDBOX=1, or when the site
+    is not on the allow-list of the config file."""
     from ..validate import Contracts
-    from .client import DEFAULT_BASE_URL, WixClient
-    from .recorder import Recorder
-    from .runner import Runner, write_summary
-    from .safety import LiveConfig, Refused, check
+    from .safety import ConfigError, LiveConfig, Refused, check
 
-    con = _console()
-    contracts = Contracts.load()
     if dry_run:
-        t = Table(title="live run plan (dry run: no calls)")
-        for c in ("scenario", "operation", "plan", "note"):
-            t.add_column(c)
-        for s in Runner(client=None, contracts=contracts).plan():
-            t.add_row(s.scenario, s.operation, s.status, s.note)
-        con.print(t)
+        if config.exists():
+            try:
+                LiveConfig.load(config)
+            except ConfigError as e:
+                fail(str(e))
+        from .runner import Runner
+
+        plan = Runner(client=None, contracts=Contracts.load()).plan()
+        emit_rows(STEP_COLUMNS, [[s.scenario, s.operation, s.status, s.note] for s in plan], fmt,
+                  title="live run plan (dry run: no calls)")
         return
     try:
         creds, cfg = check(os.environ, config)
     except LookupError:
-        con.print("skipped: no credentials (WIX_API_KEY and WIX_SITE_ID or WIX_ACCOUNT_ID)")
-        return
+        if allow_skip:
+            console(stderr=True).print(f"skipped: {NO_CREDENTIALS} (--allow-skip)")
+            return
+        fail(f"{NO_CREDENTIALS}: a live run needs them (--allow-skip makes this a skip with exit 0)")
+    except ConfigError as e:
+        fail(str(e))
     except Refused as e:
-        _fail(f"refused: {e}")
-        return
-    run_dir = out or Path("runs") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        fail(f"refused: {e}")
     body = None
     if cfg.create_booking_body:
-        import json
+        from ..validate import io
 
-        body = json.loads(Path(cfg.create_booking_body).read_text(encoding="utf-8"))
-    catalog: Catalog = contracts.catalog
-    rec = Recorder(run_dir / "fixtures", [creds.api_key, creds.site_id or "", creds.account_id or ""],
-                   contract_version=str(catalog.data.get("version", "")))
+        try:
+            body = io.load(cfg.create_booking_body)
+        except io.InputError as e:
+            fail(f"live.create_booking_body: {e}")
+    run_dir = out or Path("runs") / datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    if run_dir.exists() and not run_dir.is_dir():
+        fail(f"--out {run_dir}: not a folder")
+    try:
+        _live(creds, cfg, body, run_dir, fmt)
+    except PermissionError as e:
+        fail(f"cannot write the run under {run_dir}: {e.strerror or e}")
+
+
+def _live(creds, cfg, body, run_dir: Path, fmt: Format) -> None:
     from rich.progress import Progress
 
+    from ..validate import Contracts
+    from .client import DEFAULT_BASE_URL, WixClient
+    from .recorder import Recorder
+    from .runner import Runner, write_summary
+
+    contracts = Contracts.load()
+    catalog = contracts.catalog
+    rec = Recorder(run_dir / "fixtures", [creds.api_key, creds.site_id or "", creds.account_id or ""],
+                   contract_version=str(catalog.data.get("version", "")))
+    err = console(stderr=True)
     with WixClient(creds, base_url=cfg.base_url or DEFAULT_BASE_URL, catalog=catalog) as client, \
-            Progress(console=con, transient=True) as prog:
+            Progress(console=err, transient=True, disable=not err.is_terminal) as prog:
         task = prog.add_task("live run", total=None)
         runner = Runner(client, contracts, rec, create_body=body,
                         progress=lambda s: prog.update(task, description=f"{s.scenario}: {s.operation} {s.status}"))
         summary = runner.run()
     write_summary(summary, run_dir)
-    t = Table(title=f"live run → {run_dir}")
-    for c in ("scenario", "operation", "status", "note"):
-        t.add_column(c)
-    for s in summary.steps:
-        t.add_row(s.scenario, s.operation, s.status, s.note)
-    con.print(t)
-    con.print(f"{summary.calls} calls, {len(summary.created)} bookings created, {len(summary.cleaned)} cleaned up, "
-              f"{len(summary.validation)} validation errors, {len(summary.fixtures)} fixture files")
+    emit_rows(STEP_COLUMNS, [[s.scenario, s.operation, s.status, s.note] for s in summary.steps], fmt,
+              title=f"live run → {run_dir}", styles={"status": {"ok": "green", "failed": "red"}})
+    err.print(f"{summary.calls} calls, {len(summary.created)} bookings created, {len(summary.cleaned)} cleaned up, "
+              f"{len(summary.validation)} validation errors, {len(summary.fixtures)} fixture files → {run_dir}")
     if any(s.status == "failed" for s in summary.steps):
         raise typer.Exit(1)
-
-

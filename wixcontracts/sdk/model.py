@@ -117,7 +117,12 @@ def is_rest_package(package_dir: Path) -> bool:
 
 def load_service(package_dir: Path, *, internal: bool = False) -> Service:
     """One SDK package as a :class:`~wixcontracts.ir.Service` (``rest`` or ``service-plugin``); the
-    internal typings are read when the package ships them (their extra fields marked non-public)."""
+    internal typings are read when the package ships them (their extra fields marked non-public).  With
+    the webhook events it declares and, for a service-plugin package, its plugin methods; what the event
+    and plugin importers report goes into the model's diagnostics."""
+    from .events import load_events
+    from .plugins import load_service_plugin
+
     package_dir = Path(package_dir)
     package, version = package_identity(package_dir)
     slug = service_slug(package)
@@ -126,7 +131,16 @@ def load_service(package_dir: Path, *, internal: bool = False) -> Service:
         model.diagnostics.append(Diagnostic("info", "sdk.service-plugin",
                                             f"{package}@{version}: a service-plugin package (no REST operations)",
                                             source_url(package, version, "package.json")))
-        return Service(slug, package, version, read_integrity(package_dir), "service-plugin", model)
-    internal = internal or (package_dir / INTERNAL_TYPINGS).is_file()
-    model = load_sdk_model(package_dir, internal=internal)
-    return Service(slug, package, version, model.sources["sdk"]["integrity"], "rest", model)
+        svc = Service(slug, package, version, read_integrity(package_dir), "service-plugin", model)
+        svc.plugin, svc.plugin_types, diags = load_service_plugin(package_dir)
+        model.diagnostics += diags
+    else:
+        internal = internal or (package_dir / INTERNAL_TYPINGS).is_file()
+        model = load_sdk_model(package_dir, internal=internal)
+        svc = Service(slug, package, version, model.sources["sdk"]["integrity"], "rest", model)
+    events, types, diags = load_events(package_dir)
+    model.diagnostics += diags
+    if events:
+        svc.events = sorted(events, key=lambda e: e.name)
+        svc.event_types = types
+    return svc

@@ -6,6 +6,10 @@
     result = validate_event(schemas, token, public_key=key.public_pem)
 
 Needs the ``webhooks`` extra (PyJWT, cryptography) for signing and verifying.
+
+Also here, imported on use: :mod:`.deliver` (``deliver(app_or_url, "booking_created")`` for handler
+tests), :mod:`.spi` (``run_spi``: a service-plugin implementation against its contracts) and
+:mod:`.cli` (``validate --event``, ``webhook list|key|build|send``, ``spi test``).
 """
 
 from .delivery import RESPONSE_DEADLINE_MS, Delivery, build_delivery, decode_delivery, rfc3339_ms, unwrap_layers

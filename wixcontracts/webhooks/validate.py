@@ -62,11 +62,14 @@ class EventContracts:
         if ref == "#":
             schema = doc
         else:
-            schema = {k: doc[k] for k in ("$schema", "$defs") if k in doc}
-            schema["$ref"] = ref
+            # the layer's own node at the root (not a "$ref" to it): error paths then start at the layer,
+            # so each finding finds the x-wix-source of its own field
+            target = _resolve(doc, {"$ref": ref})
+            schema = dict(target) if isinstance(target, dict) else {"$ref": ref}
+            schema.update({k: doc[k] for k in ("$schema", "$defs") if k in doc})
             for k in ("x-wix-source", "x-wix-event-type"):
                 if k in doc:
-                    schema[k] = doc[k]
+                    schema.setdefault(k, doc[k])
         if len(self._compiled) >= self._max:
             self._compiled.clear()
         c = Compiled(schema, request=False)
@@ -158,9 +161,11 @@ def _layer_findings(contracts: EventContracts, doc: dict, ref: str, value: Any, 
     except (ValueError, TypeError, OverflowError) as exc:
         raise WebhookError(f"{prefix or 'the input'} is not JSON data ({exc.__class__.__name__}: {exc})") from None
     if not valid:
+        layer_node = _resolve(doc, {"$ref": ref}) if ref != "#" else doc
         for f in explain(compiled, value, location=LOCATION, default_source=doc.get("x-wix-source"),
                          undocumented="warning", closed_by_us="warning"):
-            result.add(_prefixed(f, prefix))
+            src = source_at(doc, layer_node, f.pointer)
+            result.add(_prefixed(f.with_(source=src) if src else f, prefix))
     if depth >= _MAX_LAYERS:
         return
     memo = contracts._content
@@ -181,6 +186,38 @@ def _layer_findings(contracts: EventContracts, doc: dict, ref: str, value: Any, 
         inner_ref = _content_ref(field_schema)
         if inner_ref is not None:
             _layer_findings(contracts, doc, inner_ref, inner, where, result, depth + 1)
+
+
+def source_at(doc: dict, node: Any, ptr: str) -> str | None:
+    """The ``x-wix-source`` of the deepest schema node the instance pointer ``ptr`` reaches from
+    ``node`` (through properties, items, additionalProperties and $refs): the field's own declaration.
+    (Python jsonschema's error paths leave $refs out, so they cannot be walked.)"""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]] if ptr else []
+    found = None
+
+    def note(n):
+        nonlocal found
+        if isinstance(n, dict) and isinstance(n.get("x-wix-source"), str):
+            found = n["x-wix-source"]
+
+    note(node)
+    for part in parts:
+        if isinstance(node, dict) and "$ref" in node:
+            note(node)
+            node = _resolve(doc, node)
+        if not isinstance(node, dict):
+            break
+        props = node.get("properties") if isinstance(node.get("properties"), dict) else {}
+        if part in props:
+            node = props[part]
+        elif isinstance(node.get("items"), dict) and part.isdigit():
+            node = node["items"]
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = node["additionalProperties"]
+        else:
+            break
+        note(node)
+    return found
 
 
 def value_at(value: Any, path: list) -> Any:

@@ -1,0 +1,491 @@
+"""Commands for the Wix -> integrator direction.
+
+* ``wixcontracts validate --event FILE`` (the ``--event`` options live on ``validate``; the work is
+  :func:`validate_event_command`): a delivery -- the raw JWT body, the message, the domain event,
+  or the entity alone with ``--event-type`` -- unwrapped layer by layer and checked against the
+  committed event schemas.
+* ``wixcontracts webhook list|key|build|send``: the catalog's events, the test key pair, a signed
+  delivery on stdout, a delivery POSTed to a handler with its status and latency checked.
+* ``wixcontracts spi test SERVICE --url URL``: Wix-shaped calls to a service-plugin implementation,
+  its answers checked against the response schemas.
+
+Exit codes: 0 ok, 1 invalid / failed, 2 usage error or unreadable input (one line, no traceback).
+Imports are lazy: PyJWT and cryptography load only when a token is signed or verified.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from ..cli import _console, app
+
+webhook_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                          help="Webhook events Wix delivers: list them, sign and send test deliveries.")
+spi_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                      help="Service plugins Wix calls: test an implementation against the contracts.")
+
+EVENT_SUFFIXES = (".json", ".jwt", ".txt")
+
+
+def _fail(msg: str, code: int = 2):
+    from rich.markup import escape
+
+    _console(stderr=True).print(f"[red]error:[/] {escape(msg)}", soft_wrap=True)
+    raise typer.Exit(code)
+
+
+class Fmt(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class ValidateFmt(str, Enum):
+    text = "text"
+    json = "json"
+    junit = "junit"
+    sarif = "sarif"
+
+
+# ------------------------------------------------------------------ validate --event
+
+
+class InputProblem(Exception):
+    """One file that cannot be checked (unreadable, bad key, malformed token ...)."""
+
+
+def _read_key(spec: str) -> str:
+    """PEM text from ``--public-key``: a file path, or the PEM itself."""
+    text = spec.strip()
+    if text.startswith("-----BEGIN"):
+        return text
+    p = Path(spec).expanduser()
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputProblem(f"--public-key {spec}: no such file (give a PEM file or the PEM text)") from None
+    except OSError as exc:
+        raise InputProblem(f"--public-key {spec}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > 64 * 1024 or b"\x00" in data[:1024]:
+        raise InputProblem(f"--public-key {spec}: not a PEM file")
+    return data.decode("utf-8", errors="replace")
+
+
+def event_inputs(target: str) -> list[tuple[str, Any]]:
+    """(label, text or InputProblem) for a file, ``-`` or a folder of ``.json`` / ``.jwt`` / ``.txt`` files."""
+    from ..validate import io
+
+    p = Path(target)
+    if target != "-" and p.is_dir():
+        files = sorted(q for q in p.iterdir() if q.is_file() and q.suffix in EVENT_SUFFIXES)
+        if not files:
+            raise InputProblem(f"{p}: folder holds no {', '.join(EVENT_SUFFIXES)} files")
+        return [(str(q), _read_one(str(q), io)) for q in files]
+    return [("<stdin>" if target == "-" else target, _read_one(target, io, single=True))]
+
+
+def _read_one(path: str, io, single: bool = False):
+    name = "<stdin>" if path == "-" else path
+    try:
+        text = io.decode(io.read_bytes(path), name, "a webhook delivery")
+    except io.InputError as exc:
+        if single:
+            raise InputProblem(str(exc)) from None
+        return InputProblem(str(exc))
+    if not text.strip():
+        problem = InputProblem(f"{name}: empty input, expected a webhook delivery (JWT text or JSON)")
+        if single:
+            raise problem
+        return problem
+    return text
+
+
+def check_event_text(text: str, label: str, *, lookup, public_key: str | None, verify: bool,
+                     event_type: str | None):
+    """The validation Result of one delivery text; an InputProblem for what is not a delivery at all."""
+    from ..validate.findings import Result
+    from .errors import WebhookError
+    from .validate import validate_event
+
+    stripped = text.strip()
+    is_json = stripped[:1] in ("{", "[")
+    if not is_json and verify and public_key is None:
+        raise InputProblem(f"{label}: a raw JWT delivery needs --public-key PEM (your app's public key) "
+                           "or --no-verify")
+    try:
+        raw: Any = stripped
+        if is_json:
+            try:
+                raw = json.loads(stripped)
+            except ValueError as exc:
+                raise InputProblem(f"{label}: not valid JSON ({exc})") from None
+        result: Result = validate_event(lookup, raw, public_key=public_key, verify=verify and not is_json,
+                                        event_type=event_type, check_expiry=False)
+    except WebhookError as exc:
+        raise InputProblem(f"{label}: {exc}") from None
+    return result
+
+
+def validate_event_command(target: Optional[str], *, other_args: bool, public_key: Optional[str], no_verify: bool,
+                           event_type: Optional[str], fmt: str) -> None:
+    """``wixcontracts validate --event FILE``; raises typer.Exit with 0 / 1 / 2."""
+    if target is None:
+        _fail("--public-key, --no-verify and --event-type go with --event FILE")
+    if other_args:
+        _fail("--event FILE takes no OP/FILE argument and no --request/--response/--error/--exchange")
+    if public_key and no_verify:
+        _fail("choose one of --public-key PEM and --no-verify")
+    from ..catalog import Catalog, UnknownOperation
+
+    cat = Catalog()
+    full_type = None
+    if event_type:
+        try:
+            full_type = cat.event(event_type)["event_type"]
+        except UnknownOperation as exc:
+            _fail(str(exc))
+    try:
+        pem = _read_key(public_key) if public_key else None
+        inputs = event_inputs(target)
+    except InputProblem as exc:
+        _fail(str(exc))
+    from .validate import EventContracts
+
+    contracts = EventContracts(cat.event_schema_by_type)
+    results: list[tuple[str, Any]] = []
+    for label, text in inputs:
+        if isinstance(text, InputProblem):
+            results.append((label, text))
+            continue
+        try:
+            results.append((label, check_event_text(text, label, lookup=contracts, public_key=pem,
+                                                    verify=not no_verify, event_type=full_type)))
+        except InputProblem as exc:
+            if len(inputs) == 1:
+                _fail(str(exc))
+            results.append((label, exc))
+    batch = len(inputs) > 1 or (target != "-" and Path(target).is_dir())
+    if fmt == "json":
+        _json(results, batch)
+    elif fmt == "junit":
+        _junit(results)
+    elif fmt == "sarif":
+        _sarif(results, target)
+    else:
+        _text(results, batch)
+    if any(isinstance(r, InputProblem) for _, r in results):
+        raise typer.Exit(2)
+    raise typer.Exit(0 if all(r.ok for _, r in results) else 1)
+
+
+def _shown(label: str) -> str:
+    from ..report.sarif import display_path
+
+    return label if label == "<stdin>" else display_path(label, ".")
+
+
+def _text(results, batch: bool) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    con = _console()
+    con.soft_wrap = True
+    if batch:
+        t = Table(title="webhook deliveries")
+        for c in ("delivery", "event", "result", "errors", "warnings", "first problem"):
+            t.add_column(c, overflow="fold")
+        for label, r in results:
+            if isinstance(r, InputProblem):
+                t.add_row(escape(_shown(label)), "", "[red]unreadable[/]", "-", "-", escape(str(r)))
+                continue
+            first = (r.errors or r.warnings or [None])[0]
+            t.add_row(escape(_shown(label)), escape(r.operation or "?"), "[green]valid[/]" if r.ok else "[red]invalid[/]",
+                      str(len(r.errors)), str(len(r.warnings)),
+                      escape(f"{first.pointer or '/'}: {first.message}") if first else "")
+        con.print(t)
+        bad = sum(1 for _, r in results if isinstance(r, InputProblem) or not r.ok)
+        con.print(f"{len(results) - bad}/{len(results)} valid")
+        return
+    label, r = results[0]
+    head = f"{escape(_shown(label))}: {escape(r.operation or '?')}"
+    if r.ok:
+        con.print(f"[green]valid[/] {head}" + (f" ({len(r.warnings)} warning(s))" if r.warnings else ""))
+    else:
+        con.print(f"[red]invalid[/] {head}: {len(r.errors)} error(s), {len(r.warnings)} warning(s)")
+    groups: dict[str, list] = {}
+    for f in r.findings:
+        groups.setdefault(f.pointer or "/", []).append(f)
+    for where, fs in groups.items():
+        con.print(f"  [bold]{escape(where)}[/]")
+        for f in fs:
+            colour = "red" if f.severity == "error" else "yellow"
+            exp = f"  expected: {escape(str(f.expected))[:120]}" if f.expected not in (None, "", []) else ""
+            con.print(f"    [{colour}]{f.severity}[/] [{colour}]{f.rule}[/]: {escape(f.message)}{exp}")
+            if f.source:
+                con.print(f"      [dim]{escape(f.source)}[/]")
+
+
+def _json(results, batch: bool) -> None:
+    out = []
+    for label, r in results:
+        if isinstance(r, InputProblem):
+            out.append({"delivery": _shown(label), "ok": False, "input_error": str(r)})
+        else:
+            d = r.to_dict()
+            d["event_type"] = d.pop("operation")
+            out.append({"delivery": _shown(label), **d})
+    sys.stdout.write(json.dumps(out if batch else out[0], indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _junit(results) -> None:
+    from ..report import junit as J
+
+    suite = J.Suite("wixcontracts validate event")
+    for label, r in results:
+        if isinstance(r, InputProblem):
+            suite.add(J.Case(_shown(label), "webhook")).error(str(r), str(r), "input-error")
+            continue
+        case = suite.add(J.Case(_shown(label), r.operation or "webhook"))
+        if not r.ok:
+            first = r.errors[0]
+            case.fail(f"{len(r.errors)} error(s); first: {first.rule} {first.pointer or '/'}: {first.message}",
+                      "\n".join(f"{f.rule} {f.pointer or '/'}: {f.message}" + (f" ({f.source})" if f.source else "")
+                                for f in r.errors), first.rule)
+        if r.warnings:
+            case.system_out = "\n".join(f"warning {f.rule} {f.pointer or '/'}: {f.message}" for f in r.warnings)
+    sys.stdout.write(J.render_suite(suite))
+
+
+def _sarif(results, target: str) -> None:
+    """Findings inside a JWT or a JSON-text layer have no line in the file: the file plus a logical
+    location (the layered pointer); a JSON file's own top-level fields get their line."""
+    from ..report.sarif import Log
+
+    log = Log(root=Path.cwd(), category="wixcontracts-validate-event/")
+    for label, r in results:
+        shown = _shown(label)
+        path = None if label == "<stdin>" else label
+        if isinstance(r, InputProblem):
+            log.rule("input-error", "Delivery could not be read")
+            log.result("input-error", "error", str(r), identity=("", "input", "", shown),
+                       physical=log.physical(path) if path else None, logical=log.logical(shown, shown, "resource"))
+            continue
+        for f in r.findings:
+            log.rule(f.rule, f"Webhook delivery: {f.rule}")
+            phys = None
+            if path is not None:
+                src = log.source(path)
+                hit = src.locate(f.pointer) if src is not None and f.pointer else None
+                phys = log.physical(path, f.pointer) if hit else log.physical(path)
+            log.result(f.rule, "error" if f.severity == "error" else "warning",
+                       f"{f.message} (at {f.pointer or '/'} of {shown})",
+                       identity=(r.operation, "webhook", f.pointer, shown), physical=phys,
+                       logical=log.logical(f.pointer or "/", f"{r.operation or '?'} {f.pointer or '/'}"),
+                       properties={"delivery": shown, "eventType": r.operation, "pointer": f.pointer,
+                                   "expected": f.expected, "actual": f.actual, "docs": f.source})
+    sys.stdout.write(log.dumps())
+
+
+# ------------------------------------------------------------------ webhook list / key / build / send
+
+
+@webhook_app.command("list")
+def list_events(service: Optional[str] = typer.Option(None, "--service", help="only this service (e.g. bookings)"),
+                fmt: Fmt = typer.Option(Fmt.text, "--format", help="text or json")) -> None:
+    """Every webhook event of the pinned packages: name, event type, kind, payload type, service."""
+    from ..catalog import Catalog, UnknownService
+
+    cat = Catalog()
+    try:
+        rows = cat.events_of(service) if service else list(cat.events.values())
+    except UnknownService as exc:
+        _fail(str(exc))
+    if fmt is Fmt.json:
+        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    t = Table(title=f"{len(rows)} webhook events", show_lines=False)
+    for c in ("event", "event type", "kind", "payload", "service"):
+        t.add_column(c, overflow="fold")
+    for e in rows:
+        t.add_row(escape(e["name"]), escape(e["event_type"]), e["kind"] + (" (deprecated)" if e.get("deprecated") else ""),
+                  escape(e["payload_type"] or "-"), escape(e["service"]))
+    _console().print(t)
+
+
+@webhook_app.command("key")
+def key(path: bool = typer.Option(False, "--path", help="print the public key file's path instead of the PEM")) -> None:
+    """The test key pair deliveries are signed with (kept in the user cache, never in a repository):
+    the public PEM on stdout (give it to the handler under test), the file paths on stderr."""
+    from .errors import WebhookError
+    from .keys import cached_key_pair
+
+    try:
+        pair = cached_key_pair()
+    except WebhookError as exc:
+        _fail(str(exc))
+    except ImportError as exc:
+        _fail(f"{exc.name or 'cryptography'} is not installed: pip install 'wixcontracts[webhooks]'")
+    if path:
+        print(pair.public_path or "")
+        return
+    _console(stderr=True).print(f"[dim]public key: {pair.public_path}  (private key, mode 0600: {pair.private_path})[/]",
+                                soft_wrap=True)
+    sys.stdout.write(pair.public_pem)
+
+
+def _entity(entity: Optional[Path]):
+    if entity is None:
+        return None
+    from ..validate import io
+
+    try:
+        return io.load(str(entity), want_object=False)
+    except io.InputError as exc:
+        _fail(f"--entity: {exc}")
+
+
+def _make(event: str, entity: Optional[Path], instance_id: str, form: str, seed: int):
+    from .deliver import make_delivery
+    from .errors import WebhookError
+
+    try:
+        return make_delivery(event, _entity(entity), instance_id=instance_id, form=form, seed=seed)
+    except WebhookError as exc:
+        _fail(str(exc))
+    except ImportError as exc:
+        _fail(f"{exc.name or 'PyJWT'} is not installed: pip install 'wixcontracts[webhooks]'")
+
+
+class Form(str, Enum):
+    json_string = "json-string"
+    object = "object"
+
+
+@webhook_app.command("build")
+def build_cmd(
+    event: str = typer.Argument(..., help="event name or type: booking_created, wix.bookings.v2.booking_created"),
+    entity: Optional[Path] = typer.Option(None, "--entity", help="the entity / action body as JSON (default: generated)"),
+    instance_id: Optional[str] = typer.Option(None, "--instance-id", help="app instance ID (default: a fixed test ID)"),
+    form: Form = typer.Option(Form.json_string, "--form", help="body as JSON text (entityAsJson ...) or as an object"),
+    seed: int = typer.Option(0, "--seed", help="seed of the generated entity"),
+    layers: bool = typer.Option(False, "--layers", help="print the decoded layers (JSON) instead of the JWT"),
+) -> None:
+    """A signed delivery (the JWT text Wix POSTs) on stdout, nothing sent."""
+    from .deliver import DEFAULT_INSTANCE_ID
+
+    token, delivery = _make(event, entity, instance_id or DEFAULT_INSTANCE_ID, form.value, seed)
+    if layers:
+        sys.stdout.write(json.dumps(delivery.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(token + "\n")
+
+
+@webhook_app.command("send")
+def send(
+    event: str = typer.Argument(..., help="event name or type: booking_created, wix.bookings.v2.booking_created"),
+    to: str = typer.Option(..., "--to", help="the handler's URL, e.g. http://127.0.0.1:8000/webhooks"),
+    entity: Optional[Path] = typer.Option(None, "--entity", help="the entity / action body as JSON (default: generated)"),
+    instance_id: Optional[str] = typer.Option(None, "--instance-id", help="app instance ID (default: a fixed test ID)"),
+    form: Form = typer.Option(Form.json_string, "--form", help="body as JSON text (entityAsJson ...) or as an object"),
+    seed: int = typer.Option(0, "--seed", help="seed of the generated entity"),
+    timeout: float = typer.Option(10.0, "--timeout", help="seconds to wait for the answer"),
+    save: Optional[Path] = typer.Option(None, "--save", help="also write the JWT sent to this file"),
+    i_own_this_endpoint: bool = typer.Option(False, "--i-own-this-endpoint",
+                                             help="allow a target outside the loopback range"),
+) -> None:
+    """POST a signed delivery to a handler; exit 0 when it answers 2xx within the deadline (1250 ms)."""
+    from ..fuzz_target import is_loopback
+    from .deliver import DEFAULT_INSTANCE_ID, DeliveryResult, post
+
+    _check_url(to, i_own_this_endpoint, is_loopback, "--i-own-this-endpoint")
+    token, delivery = _make(event, entity, instance_id or DEFAULT_INSTANCE_ID, form.value, seed)
+    if save is not None:
+        try:
+            save.write_text(token + "\n", encoding="ascii")
+        except OSError as exc:
+            _fail(f"--save {save}: cannot write ({exc.strerror or exc})")
+    status, ms, body, headers, error, label = post(to, token, timeout=timeout, kind="url")
+    result = DeliveryResult(status=status, elapsed_ms=ms, body=body, delivery=delivery, target=label, error=error,
+                            headers=headers)
+    from rich.markup import escape
+
+    colour = "green" if result.ok else "red"
+    _console().print(f"[{colour}]{escape(result.summary())}[/]", soft_wrap=True)
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _check_url(url: str, allowed: bool, is_loopback, flag: str) -> None:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        _fail(f"not an http(s) URL: {url}")
+    if not is_loopback(url) and not allowed:
+        _fail(f"{parts.hostname} is not a loopback address; pass {flag} for an endpoint you own")
+
+
+# ------------------------------------------------------------------ spi test
+
+
+@spi_app.command("test")
+def spi_test(
+    service: str = typer.Argument(..., help="service-plugin service, e.g. pricing-provider, bookings-validation"),
+    url: str = typer.Option(..., "--url", help="base URL of the implementation; each method's path is appended"),
+    method: Optional[list[str]] = typer.Option(None, "--method", help="only this method (repeat)"),
+    examples: int = typer.Option(5, "--examples", min=1, max=1000, help="requests per method"),
+    app_id: Optional[str] = typer.Option(None, "--app-id", help="the JWT audience (your app ID; default: a test ID)"),
+    timeout: float = typer.Option(10.0, "--timeout", help="seconds to wait for each answer"),
+    fmt: Fmt = typer.Option(Fmt.text, "--format", help="text or json"),
+    i_own_this_endpoint: bool = typer.Option(False, "--i-own-this-endpoint",
+                                             help="allow a target outside the loopback range"),
+) -> None:
+    """Send Wix-shaped, signed calls to a service-plugin implementation and check every answer against
+    the method's response schema; exit 1 on any finding."""
+    from ..catalog import Catalog, UnknownOperation, UnknownService
+    from ..fuzz_target import is_loopback
+    from .errors import WebhookError
+    from .spi import SpiError, run_spi
+
+    _check_url(url, i_own_this_endpoint, is_loopback, "--i-own-this-endpoint")
+    cat = Catalog()
+    try:
+        report = run_spi(url, service, methods=method, examples=examples, app_id=app_id, timeout=timeout, catalog=cat)
+    except (SpiError, WebhookError, UnknownService, UnknownOperation) as exc:
+        _fail(str(exc))
+    except ImportError as exc:
+        _fail(f"{exc.name or 'PyJWT'} is not installed: pip install 'wixcontracts[webhooks]'")
+    if fmt is Fmt.json:
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        _spi_text(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _spi_text(report) -> None:
+    from rich.markup import escape
+
+    con = _console()
+    con.soft_wrap = True
+    for call in report.calls:
+        colour = "green" if call.ok else "red"
+        got = f"status {call.status}" if call.status is not None else "no answer"
+        con.print(f"[{colour}]{'ok' if call.ok else 'FAILED'}[/] {escape(call.method_id)} #{call.example} "
+                  f"{escape(call.url)}: {got} in {call.elapsed_ms:.0f} ms")
+        for f in call.findings:
+            c = "red" if f.severity == "error" else "yellow"
+            con.print(f"    [{c}]{f.severity}[/] [{c}]{f.rule}[/] {escape(f.pointer or '/')}: {escape(f.message)}")
+    n_bad = sum(1 for c in report.calls if not c.ok)
+    con.print(f"{len(report.calls) - n_bad}/{len(report.calls)} calls ok, "
+              f"{sum(len(c.errors) for c in report.calls)} error(s) across {len(report.methods)} method(s)")
+
+
+app.add_typer(webhook_app, name="webhook")
+app.add_typer(spi_app, name="spi")
