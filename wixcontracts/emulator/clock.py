@@ -73,9 +73,9 @@ class Clock:
 
 
 def rfc3339(dt: datetime) -> str:
-    dt = dt.astimezone(UTC)
-    return f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}." \
-           f"{dt.microsecond // 1000:03d}Z"
+    if dt.tzinfo is not UTC:
+        dt = dt.astimezone(UTC)
+    return dt.isoformat(timespec="milliseconds")[:-6] + "Z"
 
 
 def parse_instant(text: str, tz: tzinfo | None = None) -> datetime | None:

@@ -14,6 +14,7 @@ service), registered by operation id; every other catalog operation answers 501 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import weakref
 from datetime import datetime
@@ -34,6 +35,26 @@ from .wql import WqlError
 Response = tuple[int, dict[str, str], Any]
 
 MAX_BODY_DEPTH = 100  # protobuf's JSON parsers refuse deeper messages (their default recursion limit)
+
+
+def _no_number(text: str):
+    raise ValueError(text)
+
+
+def _int(text: str) -> int:
+    return int(text) if len(text) < 300 else _no_number(text)
+
+
+def _float(text: str) -> float:
+    f = float(text)
+    return f if f not in (float("inf"), float("-inf")) else _no_number(text)
+
+
+def _no_constant(name: str):
+    raise ValueError(name)
+
+
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_int, parse_float=_float)
 
 
 class Route(NamedTuple):
@@ -238,6 +259,10 @@ class Emulator:
             self._stamp = rfc3339(self.clock.now())
         return self._stamp
 
+    def emit_frozen(self, event_type: str, entity_id: str, frozen: bytes, operation: str | None = None) -> None:
+        """:meth:`emit` with the entity already marshalled."""
+        self._pending.append(DomainEvent(event_type, entity_id, frozen, self.now_text(), operation))
+
     def own(self, value: Any) -> Any:
         """``value`` from the request message, safe to store: the message itself when ``handle`` parsed it, a copy
         when ``dispatch`` was given the caller's."""
@@ -260,7 +285,10 @@ class Emulator:
                 self.occ.forget(eid)
             else:
                 self.occ.update(entity)
-        self.store.wrote(table, eid, None if deleted else entity, self.clock.now())
+        elif table == "services":
+            self.avail.invalidate()
+        if self.store.lag:
+            self.store.wrote(table, eid, None if deleted else entity, self.clock.now())
 
     # ================================================================ transport-free entry points
     def emulates(self, op: str) -> bool:
@@ -343,8 +371,17 @@ class Emulator:
     def _parse(body_bytes: bytes | None):
         """Strict JSON, as a proto3 JSON parser reads it: UTF-8, no NaN/Infinity, numbers that fit, valid
         Unicode strings, at most ``MAX_BODY_DEPTH`` levels of nesting (``validate.io.loads``)."""
-        if not body_bytes or not body_bytes.strip():
+        if not body_bytes or body_bytes.isspace():
             return {}
+        if isinstance(body_bytes, str):
+            body_bytes = body_bytes.encode("utf-8", "surrogatepass")
+        # fast path: a body that cannot be too deep and has no \\u escape (an unpaired surrogate) is read by the C
+        # decoder, refusing NaN / Infinity and out-of-range numbers; any problem: the strict reader says what, where
+        if body_bytes.count(b"{") + body_bytes.count(b"[") <= MAX_BODY_DEPTH and b"\\u" not in body_bytes:
+            try:
+                return _DECODER.decode(body_bytes.decode("utf-8-sig"))
+            except (ValueError, UnicodeDecodeError):
+                pass
         from ..validate.io import InputError, loads
 
         try:
@@ -359,7 +396,7 @@ class Emulator:
         with the path's fields set."""
         if body is None:  # JSON null: the engine reads a None body as "no body" ({}), the wire had one
             raise ValidationFailure([violation("", "expected object, got null", "OTHER", "type")])
-        res, wire = self.contracts.check_request(op, body, path_params=params, query=query, method=method)
+        res, wire = self.contracts.check_request(op, body, path_params=params or None, query=query, method=method)
         if res.errors:
             path = [f for f in res.errors if f.location == "path"]
             if path:

@@ -34,7 +34,7 @@ STATUS_EVENTS = {"CONFIRMED": BOOKING_CONFIRMED, "DECLINED": BOOKING_DECLINED, "
                  "PENDING": BOOKING_MARKED_AS_PENDING}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class DomainEvent:
     """One state change: ``type`` (``wix.bookings.v2.booking_created``), the entity's id, the entity after the
     change (None after a delete; each access returns a fresh copy, so a listener may change it freely), the

@@ -4,6 +4,7 @@ re-indexes the booking's occupancy and records a domain event."""
 
 from __future__ import annotations
 
+import marshal
 import re
 from typing import Any
 
@@ -102,9 +103,11 @@ def touch(emu, b: dict) -> None:
 def saved(emu, op: str, b: dict, event_type: str | None) -> dict:
     """After a write: index, record the event, return a copy for the response."""
     emu.changed("bookings", b)
-    if event_type:
-        emu.emit(event_type, b["id"], b, op)
-    return clone(b)
+    if not event_type:
+        return clone(b)
+    frozen = marshal.dumps(b)
+    emu.emit_frozen(event_type, b["id"], frozen, op)
+    return marshal.loads(frozen)
 
 
 def set_status(emu, op: str, b: dict, to_status: str, info: dict | None = None, body: dict | None = None) -> dict:

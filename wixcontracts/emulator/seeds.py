@@ -179,5 +179,6 @@ def apply(emu, seed: dict) -> None:
         raise SeedError("seed.multiServiceBookings: expected {id: [bookingId, ...]} or a list of {id, bookings}")
     for mid, ids in msbs.items():
         store.msbs[mid] = [i["bookingId"] if isinstance(i, dict) else i for i in ids]
+    emu.avail.invalidate()
     if store.lag:
         store.set_lag(store.lag)  # the seeded entities are visible to queries at once

@@ -75,14 +75,15 @@ def split_event_id(eid: str) -> tuple[str, datetime] | None:
 # ====================================================================== occupancy
 
 class Occupancy:
-    """What each active booking holds: a staff resource for [start, end), seats in a class session, seats
-    in a course schedule."""
+    """What each active booking holds: a staff resource for [start, end) (indexed by resource and UTC day),
+    seats in a class session, seats in a course schedule (with running totals)."""
 
     def __init__(self):
-        self.by_resource: dict[str, dict[str, tuple[datetime, datetime]]] = {}
+        self.by_resource: dict[tuple[str, date], dict[str, tuple[datetime, datetime]]] = {}
         self.by_event: dict[str, dict[str, int]] = {}
         self.by_schedule: dict[str, dict[str, int]] = {}
-        self._keys: dict[str, list[tuple[str, str]]] = {}
+        self.totals: dict[tuple[str, str], int] = {}  # ("by_event" | "by_schedule", key) -> seats held
+        self._keys: dict[str, list[tuple[str, Any]]] = {}
 
     def clear(self) -> None:
         self.__init__()
@@ -92,9 +93,17 @@ class Occupancy:
             table = getattr(self, kind)
             held = table.get(key)
             if held is not None:
-                held.pop(booking_id, None)
+                n = held.pop(booking_id, None)
+                if kind != "by_resource" and n:
+                    self.totals[(kind, key)] -= n
                 if not held:
                     del table[key]
+
+    def _hold(self, kind: str, key: Any, bid: str, value: Any, keys: list) -> None:
+        getattr(self, kind).setdefault(key, {})[bid] = value
+        if kind != "by_resource":
+            self.totals[(kind, key)] = self.totals.get((kind, key), 0) + value
+        keys.append((kind, key))
 
     def update(self, booking: dict) -> None:
         """(Re)index ``booking`` after any change."""
@@ -107,38 +116,46 @@ class Occupancy:
             return
         entity = booking.get("bookedEntity") or {}
         slot = entity.get("slot") or {}
-        keys: list[tuple[str, str]] = []
+        keys: list = []
         if slot.get("eventId"):
-            self.by_event.setdefault(slot["eventId"], {})[bid] = participants_of(booking)
-            keys.append(("by_event", slot["eventId"]))
+            self._hold("by_event", slot["eventId"], bid, participants_of(booking), keys)
         else:
             rid = (slot.get("resource") or {}).get("id")
             if rid and slot.get("startDate") and slot.get("endDate"):
                 s, e = parse_instant(slot["startDate"]), parse_instant(slot["endDate"])
                 if s is not None and e is not None:
-                    self.by_resource.setdefault(rid, {})[bid] = (s, e)
-                    keys.append(("by_resource", rid))
+                    s, e = s.astimezone(UTC), e.astimezone(UTC)
+                    day = s.date()
+                    while day <= e.date():
+                        self._hold("by_resource", (rid, day), bid, (s, e), keys)
+                        day += timedelta(days=1)
         sched = (entity.get("schedule") or {}).get("scheduleId")
         if sched:
-            self.by_schedule.setdefault(sched, {})[bid] = participants_of(booking)
-            keys.append(("by_schedule", sched))
+            self._hold("by_schedule", sched, bid, participants_of(booking), keys)
         if keys:
             self._keys[bid] = keys
 
     def resource_busy(self, rid: str, start: datetime, end: datetime, exclude: Iterable[str] = (),
                       extra: Iterable[tuple] = ()) -> bool:
-        for bid, (s, e) in (self.by_resource.get(rid) or {}).items():
-            if s < end and start < e and bid not in exclude:
-                return True
+        start, end = start.astimezone(UTC), end.astimezone(UTC)
+        day = start.date()
+        while day <= end.date():
+            for bid, (s, e) in (self.by_resource.get((rid, day)) or {}).items():
+                if s < end and start < e and bid not in exclude:
+                    return True
+            day += timedelta(days=1)
         return any(h[0] == "res" and h[1] == rid and h[2] < end and start < h[3] for h in extra)
 
+    def _load(self, kind: str, key: str, exclude: Iterable[str], extra: Iterable[tuple], tag: str) -> int:
+        held = getattr(self, kind).get(key) or {}
+        n = self.totals.get((kind, key), 0) - sum(held.get(b, 0) for b in exclude)
+        return n + sum(h[2] for h in extra if h[0] == tag and h[1] == key)
+
     def event_load(self, eid: str, exclude: Iterable[str] = (), extra: Iterable[tuple] = ()) -> int:
-        n = sum(v for bid, v in (self.by_event.get(eid) or {}).items() if bid not in exclude)
-        return n + sum(h[2] for h in extra if h[0] == "event" and h[1] == eid)
+        return self._load("by_event", eid, exclude, extra, "event")
 
     def schedule_load(self, sid: str, exclude: Iterable[str] = (), extra: Iterable[tuple] = ()) -> int:
-        n = sum(v for bid, v in (self.by_schedule.get(sid) or {}).items() if bid not in exclude)
-        return n + sum(h[2] for h in extra if h[0] == "sched" and h[1] == sid)
+        return self._load("by_schedule", sid, exclude, extra, "sched")
 
 
 # ====================================================================== what a slot is
@@ -193,6 +210,11 @@ class Availability:
 
     def __init__(self, store, occupancy: Occupancy, clock):
         self.store, self.occ, self.clock = store, occupancy, clock
+        self._sessions: dict[str, Session | None] = {}
+
+    def invalidate(self) -> None:
+        """Services or schedules changed: forget the cached class sessions."""
+        self._sessions.clear()
 
     # ------------------------------------------------------------------ facts from the state
     def business_tz(self) -> str:
@@ -338,16 +360,21 @@ class Availability:
         return out
 
     def session(self, eid: str) -> Session | None:
+        if eid in self._sessions:
+            return self._sessions[eid]
+        found = None
         parts = split_event_id(eid)
-        if parts is None:
-            return None
-        sid, start = parts
-        for service in self.store.services.values():
-            if (service.get("schedule") or {}).get("id") == sid and service.get("type") == "CLASS":
-                for s in self.sessions(service, start, start + timedelta(minutes=1)):
-                    if s.event_id == eid:
-                        return s
-        return None
+        if parts is not None:
+            sid, start = parts
+            for service in self.store.services.values():
+                if (service.get("schedule") or {}).get("id") == sid and service.get("type") == "CLASS":
+                    for s in self.sessions(service, start, start + timedelta(minutes=1)):
+                        if s.event_id == eid:
+                            found = s
+        if len(self._sessions) > 10000:
+            self._sessions.clear()
+        self._sessions[eid] = found
+        return found
 
     # ------------------------------------------------------------------ placing a booking
     def place(self, op: str, fail, entity: dict, participants: int, *, flow: dict | None = None,
