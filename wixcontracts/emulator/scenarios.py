@@ -40,8 +40,8 @@ SCENARIOS: dict[str, Scenario] = {s.name: s for s in (
     Scenario("eventual-consistency",
              "query endpoints (queryServices, queryStaffMembers, queryResources, queryExtendedBookings, query, the "
              "count endpoints) see a write only lagSeconds (emulator clock) after it; reads by id are consistent",
-             "npm:@wix/auto_sdk_bookings_extended-bookings@1.0.133/build/cjs/index.typings.d.ts#L2334 (query "
-             "results may not contain the most recent changes); the services requests' eventuallyConsistent field "
+             "npm:@wix/auto_sdk_bookings_extended-bookings@1.0.133/build/cjs/index.typings.d.ts#L2335 (Query "
+             "Bookings: eventual consistency); the services requests' eventuallyConsistent field "
              "(npm:@wix/auto_sdk_bookings_services@1.0.285/build/internal/cjs/meta.d.ts)",
              {"lagSeconds": 2.0}),
 )}

@@ -94,18 +94,18 @@ def serve(
             parse_scenario(spec)
         except ValueError as e:
             fail(f"--scenario: {e}")
-    why = _port_free(host, port)
-    if why:
-        fail(why)
-    import uvicorn
-
-    from .asgi import create_app
     from .core import Emulator
 
     try:
         emu = Emulator(seed=state, require_auth=require_auth, scenarios=scenario or (), clock=clock)
     except (seeds.SeedError, ValueError) as e:
         fail(f"--seed {seed}: {e}" if isinstance(e, seeds.SeedError) else f"--clock: {e}")
+    why = _port_free(host, port)
+    if why:
+        fail(why)
+    import uvicorn
+
+    from .asgi import create_app
     n = emu.store.counts()
     console(stderr=True).print(f"emulator on http://{host}:{port}  ({len(emu.handlers)} operations emulated; seed "
                                f"{seed}: {n['services']} services, {n['staffMembers']} staff members, "
