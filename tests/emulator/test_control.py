@@ -70,6 +70,16 @@ def test_reset_seed_clock_events_scenarios():
     assert ctl(emu, "DELETE", "/events")[1] == {"count": 0}
 
 
+def test_a_bounded_event_list_keeps_positions():
+    emu = Emulator(max_events=2)
+    w = Wire(emu)
+    for _ in range(3):
+        w.post("/_api/bookings-service/v2/bookings", {"booking": {"totalParticipants": 1, "bookedEntity": {}}})
+    s, out = ctl(emu, "GET", "/events?since=2")
+    assert (out["count"], out["dropped"], len(out["events"])) == (3, 1, 1) and len(emu.events) == 2
+    assert out["events"][0]["entityId"] == emu.events[-1].entity_id
+
+
 @pytest.mark.parametrize("method, path, body, status, field", [
     ("GET", "/nope", None, 404, None),
     ("GET", "/reset", None, 405, None),

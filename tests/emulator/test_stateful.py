@@ -65,8 +65,10 @@ def _run(operations=None, examples: int = EXAMPLES, service: str = "bookings") -
 
 def test_stateful_every_emulated_operation():
     seen = _run()
-    # the creates are root transitions: always reached (the other operations mostly through links, at random)
-    assert seen[("createBooking", 200)] > 0 and seen[("createMultiServiceBooking", 200)] > 0, seen
+    # createBooking is a root transition: always reached; the other 32 operations through links or on their own,
+    # at random (every response was checked against the contract whatever it was)
+    assert seen[("createBooking", 200)] > 0, seen
+    assert len({op for op, _status in seen}) >= 10, seen
 
 
 @pytest.mark.parametrize("service, create, linked", [

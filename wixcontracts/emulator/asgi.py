@@ -100,7 +100,9 @@ def create_app(emulator: Emulator | None = None, *, max_body: int = MAX_BODY) ->
             except _TooLarge:
                 await _respond(send, 413, envelope("PAYLOAD_TOO_LARGE", f"request body larger than {max_body} bytes"))
                 return
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or ()}
+            # the core reads headers only to check Authorization (require_auth)
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or ()} \
+                if emu.require_auth or type(emu).handle is not Emulator.handle else {}
             # the core is synchronous and guarded by its own lock; it is fast enough to run inline
             status, out_headers, payload = emu.handle(scope["method"], path, headers, body)
             raw_headers, out = _encode(status, payload, out_headers)

@@ -9,7 +9,8 @@
     POST   /_wixcontracts/seed            add entities (a seed object, see ``seeds.py``)
     GET    /_wixcontracts/clock           {"now", "frozen"}
     POST   /_wixcontracts/clock           {"now": RFC 3339} freezes, {"advanceSeconds": n} moves, {"real": true}
-    GET    /_wixcontracts/events          recorded domain events (``?since=N``: from the N-th)
+    GET    /_wixcontracts/events          recorded domain events (``?since=N``: from the N-th; ``count``: all so far,
+                                          ``dropped``: the oldest no longer kept, see ``serve``'s bound)
     DELETE /_wixcontracts/events          forget them
     GET    /_wixcontracts/scenarios       the scenarios and which are on
     POST   /_wixcontracts/scenarios       {"enable": ["name[:k=v]"], "disable": ["name"]}
@@ -110,8 +111,9 @@ def _run(emu, method: str, sub: str, query: str, body_bytes: bytes | None) -> An
         since = parse_qs(query).get("since", ["0"])[0]
         if not since.isdigit():
             raise invalid("since", "expected a whole number", "OTHER", "type")
-        events = emu.events[int(since):]
-        return {"events": [e.as_dict() for e in events], "count": len(emu.events)}
+        events = emu.events[max(0, int(since) - emu.bus.dropped):]
+        return {"events": [e.as_dict() for e in events], "count": emu.bus.dropped + len(emu.events),
+                "dropped": emu.bus.dropped}
     if sub == "/scenarios":
         if method == "POST":
             for key in ("enable", "disable"):

@@ -152,7 +152,7 @@ class Emulator:
     def __init__(self, catalog: Catalog | None = None, seed_state: dict | None = None,
                  clock: Clock | Callable[[], datetime] | datetime | str | None = None, *,
                  require_auth: bool = False, seed: str | dict | None = None, scenarios: Iterable = (),
-                 contracts=None):
+                 contracts=None, max_events: int | None = None):
         self._shared = shared(catalog, contracts)
         self.catalog = self._shared.catalog
         self.contracts = self._shared.contracts
@@ -162,7 +162,7 @@ class Emulator:
         self.store = Store()
         self.occ = Occupancy()
         self.avail = Availability(self.store, self.occ, self.clock)
-        self.bus = EventBus()
+        self.bus = EventBus(max_events)
         self.scenarios = Scenarios()
         self.handlers: dict[str, Callable[[dict, dict], dict]] = {
             op: (lambda fn: lambda params, msg: fn(self, params, msg))(fn) for op, fn in HANDLERS.items()}
@@ -371,10 +371,10 @@ class Emulator:
     def _parse(body_bytes: bytes | None):
         """Strict JSON, as a proto3 JSON parser reads it: UTF-8, no NaN/Infinity, numbers that fit, valid
         Unicode strings, at most ``MAX_BODY_DEPTH`` levels of nesting (``validate.io.loads``)."""
-        if not body_bytes or body_bytes.isspace():
-            return {}
         if isinstance(body_bytes, str):
             body_bytes = body_bytes.encode("utf-8", "surrogatepass")
+        if not body_bytes or not body_bytes.strip(b" \t\n\r"):  # JSON's whitespace only (not \x0b, \x0c)
+            return {}
         # fast path: a body that cannot be too deep and has no \\u escape (an unpaired surrogate) is read by the C
         # decoder, refusing NaN / Infinity and out-of-range numbers; any problem: the strict reader says what, where
         if body_bytes.count(b"{") + body_bytes.count(b"[") <= MAX_BODY_DEPTH and b"\\u" not in body_bytes:

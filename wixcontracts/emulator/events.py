@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import marshal
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from .shapes import new_id
@@ -45,7 +45,14 @@ class DomainEvent:
     frozen_entity: bytes  # the entity, marshalled at the change (cheap to take, copied on access)
     time: str
     operation: str | None = None
-    id: str = field(default_factory=new_id)
+    _id: str | None = None
+
+    @property
+    def id(self) -> str:
+        """A version-4 UUID, made on first use."""
+        if self._id is None:
+            self._id = new_id()
+        return self._id
 
     @classmethod
     def of(cls, type: str, entity_id: str, entity: Any, time: str, operation: str | None = None) -> "DomainEvent":
@@ -76,12 +83,15 @@ Listener = Callable[[DomainEvent], Any]
 
 
 class EventBus:
-    """The recorded events and the listeners."""
+    """The recorded events and the listeners.  ``max_events``: keep only the newest (``dropped`` counts the
+    others, so positions stay absolute: event ``n`` is ``events[n - dropped]``)."""
 
-    def __init__(self):
+    def __init__(self, max_events: int | None = None):
         self.events: list[DomainEvent] = []
         self.listeners: list[Listener] = []
         self.listener_errors: list[tuple[DomainEvent, BaseException]] = []
+        self.max_events = max_events
+        self.dropped = 0
         self._lock = threading.Lock()
 
     def on_event(self, callback: Listener) -> Callable[[], None]:
@@ -102,6 +112,10 @@ class EventBus:
             return
         with self._lock:
             self.events.extend(events)
+            if self.max_events is not None and len(self.events) > self.max_events:
+                extra = len(self.events) - self.max_events
+                del self.events[:extra]
+                self.dropped += extra
         for ev in events:
             for cb in list(self.listeners):
                 try:
@@ -113,3 +127,4 @@ class EventBus:
         with self._lock:
             self.events.clear()
             self.listener_errors.clear()
+            self.dropped = 0

@@ -54,11 +54,22 @@ def operation_id(case) -> str:
     return raw.get("x-wix-id") or raw.get("operationId")
 
 
+def _has_auth(headers) -> bool:
+    return headers is None or any(str(k).lower() == "authorization" and v not in (None, "") for k, v in
+                                  dict(headers).items())
+
+
+def _sent_headers(response):
+    """The headers the transport really sent (None when unknown)."""
+    req = getattr(response, "request", None)
+    return getattr(req, "headers", None)
+
+
 def tolerated(response, case) -> str | None:
     """The gap id when this (operation, status) is an undocumented-but-known status, else None."""
     op = operation_id(case)
-    if response.status_code == 401 and not any(k.lower() == "authorization" for k in (case.headers or {})):
-        return "G1"
+    if response.status_code == 401 and not (_has_auth(case.headers or {}) and _has_auth(_sent_headers(response))):
+        return "G1"  # no Authorization was generated, or the transport dropped a malformed one
     if op == "bookings.cancelBooking" and response.status_code in (404, 428):
         return "G2"
     if response.status_code in G3_STATUSES.get(op, ()):

@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 from . import events as ev
-from .clock import rfc3339
-from .errors import invalid, required
+from .clock import parse_instant, rfc3339
+from .errors import RULES, dotted, invalid, required
 from .policy import FROM_STATUSES
 from .shapes import clone, new_id, strip
 from .slots import ACTIVE, Placement, booked_location, participants_of, staff_resource
@@ -209,32 +209,56 @@ def form_submission(emu, op: str, b: dict, body: dict) -> dict:
 
 def reschedule(emu, op: str, b: dict, slot: dict, flow: dict | None, *, participants: int | None = None,
                extra: list | None = None, where: str = "", exclude: tuple = ()) -> Placement:
-    """Check the new slot (the booking's own hold excluded) and move ``b`` there; no revision bump here.
-    ``where``: the request field holding ``slot`` ("" for rescheduleBooking)."""
+    """Check the new slot (the booking's own hold excluded) and move ``b`` there -- ``b`` is the caller's
+    working copy, committed by the caller; no revision bump here.  ``where``: the request field holding
+    ``slot`` ("" for rescheduleBooking)."""
     if b.get("status") not in ACTIVE:
         raise emu.fail(op, "INVALID_BOOKING_STATUS", f"booking {b['id']} is {b.get('status')}: only CREATED, PENDING "
                        "or CONFIRMED bookings can be rescheduled", 428, bookingId=b["id"])
     entity = clone(b.get("bookedEntity") or {})
-    new_slot = {**(entity.get("slot") or {}), **{k: v for k, v in slot.items() if k != "location"}}
+    new_slot = {**(entity.get("slot") or {}), **{k: clone(v) for k, v in slot.items() if k != "location"}}
     for k in ("startDate", "endDate", "eventId"):
         if k not in slot:
             new_slot.pop(k, None)
     if slot.get("location"):
-        new_slot["location"] = slot["location"]
+        new_slot["location"] = clone(slot["location"])
     if "resource" not in slot:
         new_slot.pop("resource", None)
     entity["slot"] = new_slot
     n = participants if participants is not None else participants_of(b)
     if not new_slot.get("eventId") and not (new_slot.get("startDate") and new_slot.get("endDate")):
         if emu.avail.service_of(entity) is not None:
-            raise invalid(f"{where}.slot.startDate" if where else "slot.startDate", "a slot needs startDate and endDate (or an eventId)", "REQUIRED_FIELD",
-                          "required")
+            raise invalid(f"{where}.slot.startDate" if where else "slot.startDate",
+                          "a slot needs startDate and endDate (or an eventId)", "REQUIRED_FIELD", "required")
     p = emu.avail.place(op, failer(emu, op), entity, n, flow=flow or {}, exclude=(b["id"], *exclude),
                         extra=extra or (), where=where)
     b["bookedEntity"] = entity
-    if p.kind == "unchecked":
+    if p.kind == "unchecked":  # the booking's own dates only when the slot's are dates
         for k in ("startDate", "endDate"):
-            if new_slot.get(k):
-                b[k] = new_slot[k]
+            at = parse_instant(new_slot.get(k) or "")
+            if at is not None:
+                b[k] = rfc3339(at)
+            else:
+                b.pop(k, None)
     apply_placement(emu, b, p)
+    guard(emu, op, b, f"{where}." if where else "")
     return p
+
+
+def guard(emu, op: str, b: dict, where: str) -> None:
+    """The booking ``b`` as it would be stored must be a Booking of the contract: a request whose (looser) types
+    let through a value the booking cannot hold -- a reschedule slot's ``resource.scheduleId`` that is no GUID,
+    a fractional participant count -- is refused with 400 naming the request field (policy
+    ``reschedule.representable``)."""
+    compiled = emu.contracts.compiled("bookings.createBooking", "response", "rest")
+    if compiled.rs.is_valid({"booking": b}):
+        return
+    res = emu.contracts.validate_response("bookings.createBooking", {"booking": b}, 200)
+    bad = [f for f in res.errors]
+    if not bad:
+        return
+    f = bad[0]
+    ptr = f.pointer.removeprefix("/booking")
+    ptr = ptr.removeprefix("/bookedEntity") if ptr.startswith("/bookedEntity/slot") else ptr
+    raise invalid(where + dotted(ptr, b.get("bookedEntity") if ptr.startswith("/slot") else b).lstrip("."),
+                  f"the booking cannot hold this value: {f.message}", RULES.get(f.rule, "OTHER"), f.rule)

@@ -33,7 +33,8 @@ D = Decision
 DECISIONS: dict[str, Decision] = {
     # --- transport -----------------------------------------------------------------------------
     "body.no_content_type": D("A request without Content-Type (or with any Content-Type) is parsed as JSON."),
-    "body.empty": D("An empty request body is the empty JSON object {}; a body that is JSON null is 400 "
+    "body.empty": D("An empty request body (or one of JSON whitespace only) is the empty JSON object {}; a body "
+                    "that is JSON null is 400 "
                     "validationError (field '', ruleName 'type'), like any other non-object body."),
     "body.invalid_json": D("A body that is not strict JSON (proto3 JSON: UTF-8, no NaN/Infinity, numbers that fit, "
                            "no unpaired surrogates, at most 100 levels) gets 400 validationError (field '', "
@@ -218,6 +219,11 @@ DECISIONS: dict[str, Decision] = {
     "sdk_ops.single.fields": D("paymentStatus and doubleBooked, when given, are stored on the booking; "
                                "participantNotification, sendSmsReminder and flowControlSettings are validated and "
                                "otherwise ignored."),
+    "reschedule.representable": D("A reschedule's slot (V2Slot) types some fields more loosely than the booking "
+                                  "that stores them (resource.scheduleId: any text vs a GUID; totalParticipants: any "
+                                  "number vs a whole number ≥ 1): a value the booking cannot hold is refused with 400 "
+                                  "naming the request field; the booking's own startDate / endDate are set only from "
+                                  "slot dates that are date-times."),
     "reschedule.rules": D("rescheduleBooking: BOOKING_NOT_FOUND → NOT_ALLOWED_TO_UPDATE_BOOKING_IN_MULTI_SERVICE_"
                           "BOOKING → BOOKING_REVISION_MISMATCH (the typings list no revision code; the emulator uses "
                           "the one of cancel) → the new slot checked as createBooking checks one, the booking's own "
@@ -388,7 +394,8 @@ DECISIONS: dict[str, Decision] = {
                        "listener's exception never undoes the change (kept in Emulator.listener_errors). Types: "
                        "booking_created, _confirmed, _declined, _canceled, _rescheduled, _updated, _markedAsPending "
                        "(sic), _number_of_participants_updated; service_*, staff_member_*, resource_* created / "
-                       "updated / deleted. GET /_wixcontracts/events lists them.",
+                       "updated / deleted. GET /_wixcontracts/events lists them. Emulator(max_events=N) keeps the "
+                       "newest N (`serve`: 100,000).",
                        "npm:@wix/auto_sdk_bookings_bookings@1.0.241/build/cjs/index.d.ts (EventDefinition types)"),
     "scenario.form-submission-revision": D("Opt-in: see create.form_submission; the returned booking is one revision "
                                            "behind the stored one.", f"{_BK}#L5124 (SetBookingSubmissionIdRequest)"),

@@ -13,6 +13,9 @@ import typer
 from ..cli import app, console, fail
 
 
+MAX_EVENTS = 100_000  # a long-running server keeps the newest domain events only (GET /_wixcontracts/events)
+
+
 def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -97,7 +100,8 @@ def serve(
     from .core import Emulator
 
     try:
-        emu = Emulator(seed=state, require_auth=require_auth, scenarios=scenario or (), clock=clock)
+        emu = Emulator(seed=state, require_auth=require_auth, scenarios=scenario or (), clock=clock,
+                       max_events=MAX_EVENTS)
     except (seeds.SeedError, ValueError) as e:
         fail(f"--seed {seed}: {e}" if isinstance(e, seeds.SeedError) else f"--clock: {e}")
     why = _port_free(host, port)

@@ -84,12 +84,13 @@ def strip(value: Any, plan: Any) -> Any:
                 strip(v, plan[1])
         return value
     if isinstance(value, dict):
-        for k, sub in plan.items():
-            if k in value:
-                if sub == DROP:
-                    del value[k]
-                else:
-                    strip(value[k], sub)
+        keys = [k for k in value if k in plan] if len(value) < len(plan) else [k for k in plan if k in value]
+        for k in keys:
+            sub = plan[k]
+            if sub == DROP:
+                del value[k]
+            else:
+                strip(value[k], sub)
     return value
 
 

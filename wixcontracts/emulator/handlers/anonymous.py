@@ -89,9 +89,11 @@ def reschedule_booking_anonymously(emu, params: dict, msg: dict) -> dict:
     if not allowed_actions(emu, b)["reschedule"]:
         raise emu.fail(op, "RESCHEDULING_NOT_ALLOWED", f"booking {b['id']} cannot be rescheduled", 428,
                        bookingId=b["id"])
-    lc.reschedule(emu, op, b, msg.get("slot") or {}, None)
-    lc.touch(emu, b)
-    return {"booking": lc.saved(emu, op, b, ev.BOOKING_RESCHEDULED)}
+    work = clone(b)
+    lc.reschedule(emu, op, work, msg.get("slot") or {}, None)
+    lc.touch(emu, work)
+    emu.store.bookings[work["id"]] = work
+    return {"booking": lc.saved(emu, op, work, ev.BOOKING_RESCHEDULED)}
 
 
 @handler(B + "getMultiServiceBookingAnonymously")

@@ -192,26 +192,41 @@ def reschedule_booking(emu, params: dict, msg: dict) -> dict:
     b = lc.booking(emu, op, _bid(params, msg))
     lc.not_in_msb(emu, op, b)
     lc.check_revision(emu, op, b, msg.get("revision"))
-    n = _participants(msg)
-    lc.reschedule(emu, op, b, msg.get("slot") or {}, msg.get("flowControlSettings"), participants=n)
+    n = participants(msg)
+    work = clone(b)  # all checks on a copy: the stored booking changes only when they all pass
+    lc.reschedule(emu, op, work, msg.get("slot") or {}, msg.get("flowControlSettings"), participants=n)
     if n is not None:
-        _set_participants(b, msg)
-    if (msg.get("flowControlSettings") or {}).get("skipBusinessConfirmation") and b.get("status") != "CONFIRMED":
-        b["status"] = "CONFIRMED"
-    lc.touch(emu, b)
-    return {"booking": lc.saved(emu, op, b, ev.BOOKING_RESCHEDULED)}
+        set_participants(work, msg)
+    if (msg.get("flowControlSettings") or {}).get("skipBusinessConfirmation") and work.get("status") != "CONFIRMED":
+        work["status"] = "CONFIRMED"
+    lc.touch(emu, work)
+    emu.store.bookings[work["id"]] = work
+    return {"booking": lc.saved(emu, op, work, ev.BOOKING_RESCHEDULED)}
 
 
-def _participants(msg: dict) -> int | None:
-    if msg.get("totalParticipants") is not None or msg.get("participantsChoices") is not None:
+def participants(msg: dict, where: str = "") -> int | None:
+    """The participant count a request sets (None: it sets none); a count that is no whole number ≥ 1 is
+    refused (policy ``participants.rules``)."""
+    total, choices = msg.get("totalParticipants"), msg.get("participantsChoices")
+    if total is not None:
+        if isinstance(total, bool) or not isinstance(total, (int, float)) or total != int(total) or total < 1:
+            raise invalid(f"{where}totalParticipants", f"totalParticipants must be a whole number ≥ 1, got {total!r}",
+                          "MIN", "participants")
+    if choices is not None:
+        for i, c in enumerate((choices or {}).get("serviceChoices") or []):
+            n = c.get("numberOfParticipants") if isinstance(c, dict) else None
+            if n is not None and (isinstance(n, bool) or not isinstance(n, (int, float)) or n != int(n) or n < 1):
+                raise invalid(f"{where}participantsChoices.serviceChoices[{i}].numberOfParticipants",
+                              f"numberOfParticipants must be a whole number ≥ 1, got {n!r}", "MIN", "participants")
+    if total is not None or choices is not None:
         return participants_of(msg)
     return None
 
 
-def _set_participants(b: dict, msg: dict) -> None:
+def set_participants(b: dict, msg: dict) -> None:
     for k in ("totalParticipants", "participantsChoices"):
         if msg.get(k) is not None:
-            b[k] = clone(msg[k])
+            b[k] = int(msg[k]) if k == "totalParticipants" else clone(msg[k])
             b.pop("participantsChoices" if k == "totalParticipants" else "totalParticipants", None)
 
 
@@ -221,14 +236,14 @@ def update_number_of_participants(emu, params: dict, msg: dict) -> dict:
     lc.need_revision(msg.get("revision"))
     b = lc.booking(emu, op, _bid(params, msg))
     lc.check_revision(emu, op, b, msg.get("revision"))
-    n = _participants(msg)
+    n = participants(msg)
     if n is None:
         raise invalid("totalParticipants", "give totalParticipants or participantsChoices", "REQUIRED_FIELD",
                       "required")
     if b.get("status") in ACTIVE:  # the new count must fit: the booking's own seats excluded
         emu.avail.place(op, lc.failer(emu, op), b.get("bookedEntity") or {}, n, exclude=(b["id"],),
                         flow={"ignoreBookingWindow": True})
-    _set_participants(b, msg)
+    set_participants(b, msg)
     lc.touch(emu, b)
     return {"booking": lc.saved(emu, op, b, ev.BOOKING_PARTICIPANTS_UPDATED)}
 

@@ -11,7 +11,7 @@ from .. import lifecycle as lc
 from ..errors import ValidationFailure, WixError, required, violation
 from ..shapes import clone
 from ..slots import ACTIVE, participants_of
-from .bookings import allowed_actions, bulk_result
+from .bookings import allowed_actions, bulk_result, participants, set_participants
 from .registry import handler
 
 B = "bookings."
@@ -238,7 +238,7 @@ def reschedule_msb(emu, params: dict, msg: dict) -> dict:
         b = work[info["bookingId"]]
         if info.get("slot") is None:
             raise required(f"{key}[{i}].slot")
-        n = participants_of(info) if (info.get("totalParticipants") or info.get("participantsChoices")) else None
+        n = participants(info, f"{key}[{i}].")
         try:
             p = lc.reschedule(emu, op, b, info["slot"], msg.get("flowControlSettings"), participants=n, extra=holds,
                               where=f"{key}[{i}]", exclude=tuple(ids))
@@ -252,9 +252,7 @@ def reschedule_msb(emu, params: dict, msg: dict) -> dict:
     _consecutive(emu, op, [placed[bid] for bid in ids], kind, key)
     for bid, b in work.items():
         info = seen[bid]
-        for k in ("totalParticipants", "participantsChoices"):
-            if info.get(k) is not None:
-                b[k] = clone(info[k])
+        set_participants(b, info)
         lc.touch(emu, b)
         emu.store.bookings[bid] = b
         lc.saved(emu, op, b, ev.BOOKING_RESCHEDULED)
