@@ -217,7 +217,8 @@ def filters(depth=2):
                      st.builds(lambda xs: {"$and": xs}, st.lists(sub, max_size=3)),
                      st.builds(lambda xs: {"$or": xs}, st.lists(sub, max_size=3)),
                      st.builds(lambda x: {"$not": x}, sub),
-                     st.builds(lambda a, b: {**a, **b}, leaf, st.builds(lambda xs: {"$or": xs}, st.lists(sub, max_size=2))))
+                     st.builds(lambda a, b: {**a, **b}, leaf,
+                               st.builds(lambda xs: {"$or": xs}, st.lists(sub, max_size=2))))
 
 
 sorts = st.lists(st.builds(lambda f, o: {"fieldName": f, **({"order": o} if o else {})},

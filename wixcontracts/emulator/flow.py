@@ -61,7 +61,8 @@ class Flow:
     def call(self, method: str, path: str, body: Any = None, expect: int = 200, note: str = "") -> dict:
         raw = json.dumps(body).encode() if body is not None else b""
         if self._http is not None:
-            r = self._http.request(method, path, content=raw or None, headers={**AUTH, "content-type": "application/json"})
+            r = self._http.request(method, path, content=raw or None,
+                                   headers={**AUTH, "content-type": "application/json"})
             status, out = r.status_code, r.json()
         else:
             status, _h, out = self.emu.handle(method, path, dict(AUTH), raw)

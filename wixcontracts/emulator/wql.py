@@ -172,7 +172,8 @@ def _operator(op: str, operand: Any, where: str) -> Callable[[Any], bool]:
     if op == "$eq":
         operand = unwrap(operand)
         if isinstance(operand, list):
-            return lambda v: v is not MISSING and v is not None and (equal(v, operand) or _any(v, lambda x: equal(x, operand)))
+            return lambda v: v is not MISSING and v is not None and (
+                equal(v, operand) or _any(v, lambda x: equal(x, operand)))
         return lambda v: v is not MISSING and v is not None and _any(v, lambda x: equal(x, operand))
     if op == "$ne":
         eq = _operator("$eq", operand, where)
@@ -207,7 +208,8 @@ def _operator(op: str, operand: Any, where: str) -> Callable[[Any], bool]:
         if not isinstance(operand, str):
             raise WqlError(where, f"$startsWith takes a string, got {json.dumps(operand)[:40]}", "OTHER",
                            "wql-operand")
-        return lambda v: v is not MISSING and v is not None and _any(v, lambda x: isinstance(x, str) and x.startswith(operand))
+        return lambda v: v is not MISSING and v is not None and _any(
+            v, lambda x: isinstance(x, str) and x.startswith(operand))
     raise WqlError(where, f"unsupported filter operator {op}; supported: {', '.join(OPERATORS)}", "OTHER",
                    "wql-operator")
 

@@ -77,7 +77,8 @@ def delete_staff_member(emu, params: dict, msg: dict) -> dict:
     for service in emu.store.services.values():
         if staff["id"] in (service.get("staffMemberIds") or []):
             service["staffMemberIds"] = [i for i in service["staffMemberIds"] if i != staff["id"]]
-            service["staffMembers"] = [r for r in service.get("staffMembers") or [] if r.get("staffMemberId") != staff["id"]]
+            service["staffMembers"] = [r for r in service.get("staffMembers") or []
+                                       if r.get("staffMemberId") != staff["id"]]
             service["revision"] = str(int(service["revision"]) + 1)
             service["updatedDate"] = emu.now_text()
             emu.changed("services", service)
