@@ -3,12 +3,12 @@ PY      ?= .venv/bin/python
 DOCS    ?= ../shared/wix-docs
 STAMP   := .venv/.installed
 
-.PHONY: setup schemas check test bench fuzz clean
+.PHONY: setup schemas check test bench fuzz clean lowest newest
 
 $(STAMP): pyproject.toml
 	python3 -m venv .venv
 	.venv/bin/pip install -q --upgrade pip
-	.venv/bin/pip install -q -e '.[dev,webhooks]'
+	.venv/bin/pip install -q -e '.[all,dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -25,10 +25,22 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m wixcontracts.bench_compile
 	$(PY) -m wixcontracts.bench
+	$(PY) -m wixcontracts.pytest_plugin.bench
 
 fuzz: $(STAMP)  ## long runs: schemathesis against the emulator, hypothesis against its ASGI app
 	WIXCONTRACTS_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/emulator -k schemathesis -p no:xdist
 	WIXCONTRACTS_ASGI_FUZZ_EXAMPLES=20000 $(PY) -m pytest tests/emulator/test_asgi_fuzz.py -p no:xdist
+	$(MAKE) fuzz-docs
+
+.PHONY: fuzz-docs lowest newest
+fuzz-docs: $(STAMP)  ## 10,000 mutated docs pages through the doc compiler and every emitter
+	WIXCONTRACTS_PARSER_FUZZ=10000 $(PY) -m pytest tests/docs/test_fuzz.py -p no:xdist --hypothesis-show-statistics
+
+lowest:  ## the tests at the lowest versions the dependency ranges allow (throwaway venv in /tmp)
+	bash .ci/versions lowest
+
+newest:  ## the same at the newest versions
+	bash .ci/versions newest
 
 clean:
 	rm -rf .venv reports

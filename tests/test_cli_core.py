@@ -233,7 +233,7 @@ def test_drift_and_fixtures_check_on_nothing_fail_unless_allow_skip(tmp_path):
 
 
 def test_drift_compares_fixtures_recorded_with_bare_names():
-    fx = ROOT / "examples" / "integrator" / "tests" / "fixtures"
+    fx = ROOT / "examples" / "integrator" / "fixtures"
     r = invoke("drift", fx, "--format", "tsv")
     assert r.exit_code == 0, r.output
     assert r.stdout.splitlines()[0].split("\t")[:3] == ["section", "severity", "kind"]

@@ -102,6 +102,9 @@ def sandbox(tmp_path_factory):
     shim = bin_dir / "wixcontracts"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m wixcontracts "$@"\n')
     shim.chmod(0o755)
+    py = bin_dir / "python"  # as in an activated virtualenv: `python` is the project's interpreter
+    py.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    py.chmod(0o755)
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("WIX_", "WIXCONTRACTS_DOCS", "PYTEST", "COLUMNS", "COV_"))}
     env.update(PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}", PYTHONPATH=str(repo),

@@ -92,6 +92,16 @@ class Group(TyperGroup):
         except Abort:
             typer.echo("error: aborted", err=True)
             sys.exit(EXIT_FINDINGS)
+        except ModuleNotFoundError as e:  # an optional dependency: name the extra that brings it, exit 2
+            from .extras import extra_for
+
+            extra = extra_for(e)
+            if extra is None:
+                internal_error(e, _command_words(self, args))
+                sys.exit(EXIT_INTERNAL)
+            typer.echo(f"error: {e.name} is not installed: `{_command_words(self, args)}` needs the [{extra}] "
+                       f"extra (pip install 'wixcontracts[{extra}]')", err=True)
+            sys.exit(EXIT_USAGE)
         except Exception as e:  # anything unexpected, in any command: one line, exit 3
             internal_error(e, _command_words(self, args))
             sys.exit(EXIT_INTERNAL)

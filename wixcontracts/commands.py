@@ -13,3 +13,4 @@ from .drift import cli as _drift  # noqa: F401  drift, diff, nightly
 from .live import cli as _live  # noqa: F401  live run
 from .docsfetch import cli as _docsfetch  # noqa: F401  docs fetch
 from .webhooks import cli as _webhooks  # noqa: F401  webhook list|key|build|send, spi test
+from . import init_cmd  # noqa: F401  init

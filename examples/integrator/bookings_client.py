@@ -56,6 +56,37 @@ class BookingsClient:
             return "failed"
 
 
+class RequestsBookingsClient:
+    """The same calls through ``requests``, retrying once on a timeout or a 429/503 (honouring Retry-After)."""
+
+    def __init__(self, api_key: str, site_id: str, sleep=lambda s: None):
+        import requests
+
+        self.session = requests.Session()
+        self.session.headers.update({"Authorization": api_key, "wix-site-id": site_id})
+        self.sleep = sleep
+
+    def cancel_booking(self, booking_id: str, revision: str | int) -> dict:
+        import requests
+
+        url = f"{BASE_URL}/bookings/v2/bookings/{booking_id}/cancel"
+        for attempt in (1, 2):
+            try:
+                r = self.session.post(url, json={"revision": str(revision)}, timeout=10)
+            except (requests.Timeout, requests.ConnectionError):
+                if attempt == 2:
+                    raise
+                continue
+            if r.status_code in (429, 503) and attempt == 1:
+                self.sleep(float(r.headers.get("Retry-After", "1")))
+                continue
+            if r.status_code >= 400:
+                code = ((r.json().get("details") or {}).get("applicationError") or {}).get("code")
+                raise BookingError(r.status_code, code, r.json().get("message", r.reason))
+            return r.json()["booking"]
+        raise AssertionError("unreachable")
+
+
 class AsyncBookingsClient:
     def __init__(self, api_key: str, site_id: str):
         self.http = httpx.AsyncClient(base_url=BASE_URL, timeout=10)

@@ -2,11 +2,10 @@
 ``wix_api`` fixture comes from the ``pytest11`` entry point)."""
 
 import asyncio
-import uuid
 
 import pytest
 
-from bookings_client import AsyncBookingsClient, BookingError, BookingsClient
+from bookings_client import AsyncBookingsClient, BookingError, BookingsClient, RequestsBookingsClient
 
 pytest_plugins = ["pytester"]
 
@@ -63,6 +62,28 @@ def test_async_cancel(wix_api):
             await c.aclose()
 
     assert asyncio.run(run())["status"] == "CANCELED"
+
+
+def test_requests_client_retries_after_a_timeout(wix_api):
+    wix_api.emulator.seed({"bookings": [{"id": B1, "status": "CONFIRMED", "revision": 2}]})
+    wix_api.timeout("cancelBooking")                       # the first call times out (requests.ReadTimeout)
+    assert RequestsBookingsClient("k", "site-123").cancel_booking(B1, 2)["status"] == "CANCELED"
+    assert [c.fault.kind if c.fault else c.status for c in wix_api.calls] == ["timeout", 200]
+
+
+def test_requests_client_honours_retry_after(wix_api):
+    wix_api.emulator.seed({"bookings": [{"id": B1, "status": "CONFIRMED", "revision": 2}]})
+    wix_api.fail("cancelBooking", status=429, retry_after=7)   # any status; 429 is not documented here
+    waited = []
+    RequestsBookingsClient("k", "site-123", sleep=waited.append).cancel_booking(B1, 2)
+    assert waited == [7.0] and wix_api.calls[0].undocumented
+
+
+def test_unavailable_twice_is_an_error(wix_api):
+    wix_api.fail("cancelBooking", status=503, times=2)
+    with pytest.raises(BookingError) as e:
+        RequestsBookingsClient("k", "site-123").cancel_booking(B1, 2)
+    assert (e.value.status, e.value.code) == (503, "UNAVAILABLE")
 
 
 def test_wrong_call_fails_with_a_useful_message(pytester):

@@ -114,3 +114,17 @@ A menu page listing child pages.
 
 - [Make Widget](https://dev.wix.com/docs/api-reference/test/widgets/make-widget.md)
 """
+
+
+# A Velo-style page (made-up API): the signature names the parameters, the description the
+# option fields it uses; no field list, no response, no errors.
+VELO = """# Method name: makeWidget(widgetId: string, options: MakeWidgetOptions)
+
+# Method package: wixWidgetsV2
+
+# Method menu location: wixWidgetsV2 --> widgets --> makeWidget
+
+# Method Link: https://dev.wix.com/docs/velo/apis/test/widgets/make-widget.md
+
+# Method Description: Makes a widget. The widget status changes to `MADE`. Pass `frame.depth` to size it and `quiet` as `true` to keep it quiet.
+"""

@@ -65,7 +65,7 @@ def test_workflow_structure(path):
     assert "--allow-skip" not in runs  # CI is never green on nothing
     if path.name == "contract-gate.yml":
         assert "pull_request" in on
-        assert "make test" in runs and "fixtures check examples/integrator/tests/fixtures" in runs
+        assert "make test" in runs and "fixtures check examples/integrator/fixtures" in runs
         # "contracts up to date" must check something on GitHub, where there is no ../shared:
         # fetch the catalog's pages, then rebuild from them and compare
         names = [s.get("name", "") for s in steps]

@@ -4,7 +4,6 @@ import json
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 from wixcontracts.fixtures.scrub import SCRUBBED, ScrubPolicy
 from tests.plugin.test_plugin import _fixture, MSB

@@ -10,8 +10,9 @@ from pathlib import Path
 from ..ir import (WIX_API, ApiModel, Diagnostic, EnumValue, ErrorDoc, Field, OneOf, Operation, Precondition,
                   Source, Surface, TypeDef, TypeRef, iter_fields)
 from .entries import FieldEntry, SchemaBlock, parse_block
+from .names import is_identifier, shown, why_bad
 from .page import PageError, RawPage, read_page
-from .structure import Node, Registry, Resolver, norm
+from .structure import MAX_GROUP, Node, Registry, Resolver, norm
 
 CANONICAL_PREFIX = "/_api/bookings-service"
 ALIAS_PREFIX = "/bookings"
@@ -67,12 +68,12 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
     trees: list[_Tree] = []
     for raw, blocks in raws:
         title = raw.title or _title_from_velo(raw)
-        rest_resp = _strip_promise(blocks["rest"].return_type) if "rest" in blocks else None
+        rest_resp = _type_name(blocks["rest"].return_type) if "rest" in blocks else None
         for kind, b in blocks.items():
             if kind == "velo":
                 continue
             req_key = f"{title}Request" if kind == "rest" else None
-            resp_key = _strip_promise(b.return_type) or rest_resp or f"{title}Response"
+            resp_key = _type_name(b.return_type) or rest_resp or f"{title}Response"
             trees.append(_Tree(raw, kind, "params", b.params, req_key, options_key=f"{title}Request"))
             trees.append(_Tree(raw, kind, "response", b.response, resp_key))
 
@@ -93,7 +94,9 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
     resolver = Resolver(reg)  # pass 2: decide everything
     for t in trees:
         if id(t) not in broken:
+            before = len(resolver.dropped)
             t.root = resolver.build(t.entries, t.root_key, t.part == "params", t.options_key)
+            _report_dropped(resolver.dropped[before:], t, diags)
     page_of = {id(e): t.page for t in trees for e in t.entries}
     for d in resolver.decisions:
         e = d.entry
@@ -110,23 +113,32 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
                                     _where(page, e.line), None))
 
     ctx = _Ctx(hints, diags)
+    ops_of: dict[int, Operation] = {}  # id(raw page) -> its operation
     for raw, blocks in raws:
         try:
-            op = _operation(raw, blocks, [t for t in trees if t.page is raw], ctx)
+            op, name_line = _operation(raw, blocks, [t for t in trees if t.page is raw], ctx)
         except Exception as e:  # defensive: a damaged page must not stop the others
             diags.append(Diagnostic("error", "page.parse-failed", f"{type(e).__name__}: {e}", raw.path))
             continue
         if not op.name:
             diags.append(Diagnostic("error", "page.no-method-name", "page names no method", raw.path))
             continue
+        # the operation name becomes file names (schemas/rest/<name>.request.json) and keys
+        if not is_identifier(op.name):
+            diags.append(_bad_name("operation name", op.name, _where(raw, name_line), "operation dropped"))
+            continue
+        if op.title and not is_identifier(op.title):
+            diags.append(_bad_name("page title", op.title, _where(raw, raw.title_line), "operation dropped"))
+            continue
         if op.name in model.operations:
             diags.append(Diagnostic("error", "page.duplicate-operation", f"operation {op.name} is documented twice", raw.path))
             continue
         model.operations[op.name] = op
+        ops_of[id(raw)] = op
     _cross_surface(model, ctx)
-    _velo_options(model, raws, reg, ctx)
-    model.types = _canonical(model, "rest")
-    model.sdk_types = _canonical(model, "sdk")
+    _velo_options(model, raws, ops_of, reg, ctx)
+    model.types = _canonical(model, "rest", diags)
+    model.sdk_types = _canonical(model, "sdk", diags)
     model.sources["docs"] = sorted(r.url for r, _ in raws)
     return model
 
@@ -139,6 +151,33 @@ class _Ctx:
         self.diags = diags
         self.int64 = set(hints.get("int64", []))
         self.array_items = hints.get("array_items", {})
+
+
+def _label(name: str) -> str:
+    """A field name as a message prefix (escaped and cut when it is not a plain name)."""
+    return name if is_identifier(name) else shown(name)
+
+
+def _bad_name(what: str, name: str, where: str, dropped: str) -> Diagnostic:
+    return Diagnostic("error", "page.bad-name",
+                      f"{what} {shown(name)} is not a plain identifier ({why_bad(name)}): {dropped}", where)
+
+
+def _type_name(return_type: str | None) -> str | None:
+    """A return type's name, or None when the page gives none or no usable one."""
+    t = _strip_promise(return_type)
+    return t if t and is_identifier(t) else None
+
+
+def _report_dropped(dropped: list, t: _Tree, diags: list[Diagnostic]) -> None:
+    """One diagnostic per reason: a page stacking thousands of levels gets one line, not thousands."""
+    by: dict[str, list] = {}
+    for e, why in dropped:
+        by.setdefault(why, []).append(e)
+    for why, es in by.items():
+        diags.append(Diagnostic("error", "structure.dropped",
+                                f"{t.surface} {t.part}: {len(es)} entr{'y' if len(es) == 1 else 'ies'} left out, {why}"
+                                + (" (the first here)" if len(es) > 1 else ""), _where(t.page, es[0].line)))
 
 
 def _where(page: RawPage, line) -> str:
@@ -156,8 +195,12 @@ def _strip_promise(t: str | None) -> str | None:
     return None if t == "PROMISE" else t
 
 
+def _velo_name(raw: RawPage) -> str:
+    return raw.velo_signature.partition("(")[0].strip()
+
+
 def _title_from_velo(raw: RawPage) -> str:
-    name = raw.velo_signature.split("(")[0].strip()
+    name = _velo_name(raw)
     return name[:1].upper() + name[1:]
 
 
@@ -183,7 +226,12 @@ def _typeref(text: str, node: Node, ctx: _Ctx, page: RawPage) -> TypeRef:
         return TypeRef("object")
     if text.startswith("array<") and text.endswith(">"):
         inner = text[6:-1]
-        return TypeRef("array", items=TypeRef(inner) if inner in {"string", "integer", "number", "boolean"} else TypeRef.named(inner))
+        if inner in {"string", "integer", "number", "boolean"}:
+            return TypeRef("array", items=TypeRef(inner))
+        if not is_identifier(inner):
+            ctx.diags.append(_bad_name(f"{_label(e.name)}: element type", inner, _where(page, e.line), "element type left unknown"))
+            return TypeRef("array")
+        return TypeRef("array", items=TypeRef.named(inner))
     if text == "array":
         if node.children:
             return TypeRef("array", items=TypeRef("object"))
@@ -196,6 +244,9 @@ def _typeref(text: str, node: Node, ctx: _Ctx, page: RawPage) -> TypeRef:
         return TypeRef("array")
     if not text or text == e.name:
         return TypeRef("unknown")
+    if not is_identifier(text):  # type names become file names (schemas/types/<name>.json)
+        ctx.diags.append(_bad_name(f"{_label(e.name)}: type", text, _where(page, e.line), "type left unknown"))
+        return TypeRef("unknown")
     if text[:1].isupper():
         return TypeRef.named(text)
     return TypeRef("unknown")
@@ -205,7 +256,13 @@ def _field(node: Node, page: RawPage, ctx: _Ctx) -> Field:
     e: FieldEntry = node.entry  # type: ignore[assignment]
     f = Field(e.name, _typeref(e.type_text, node, ctx, page), page.src(e.line), required=e.required, doc=e.doc)
     if e.enum:
-        f.enum = [EnumValue(v, page.src(ln)) for v, ln in e.enum]
+        values = []
+        for v, ln in e.enum:
+            if is_identifier(v):
+                values.append(EnumValue(v, page.src(ln)))
+            else:
+                ctx.diags.append(_bad_name(f"{_label(e.name)}: enum value", v, _where(page, ln), "value dropped"))
+        f.enum = values or None
     f.members = _members(node, page, ctx)
     return f
 
@@ -231,15 +288,19 @@ def _find(members: list, path: list[str]) -> Field | None:
     return f
 
 
-def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree], ctx: _Ctx) -> Operation:
+def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree], ctx: _Ctx):
+    """The page's operation and the line its name comes from."""
     title = raw.title or _title_from_velo(raw)
     op = Operation(name="", title=title, page_url=raw.url, source=raw.src(raw.title_line), package=raw.package,
                    namespace=raw.namespace, scopes=list(raw.scopes))
+    name_line = None
     descriptions = []
     for s in raw.surfaces:
         b = blocks[s.kind]
         kind = "rest" if s.kind == "rest" else "sdk"
         surf = Surface(kind, raw.src(b.method_line or s.heading), examples=s.examples)
+        if not op.name:
+            name_line = b.method_line if s.kind != "velo" else raw.title_line
         if s.kind == "rest":
             op.name = op.name or b.method_name
             surf.http_method = b.http_method
@@ -251,7 +312,7 @@ def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree],
             op.name = op.name or b.method_name.split("(")[0].split(".")[-1]
         else:  # velo
             surf.signature = raw.velo_signature
-            op.name = op.name or raw.velo_signature.split("(")[0].strip()
+            op.name = op.name or _velo_name(raw)
         descriptions.append(b.description or raw.velo_description or raw.intro)
         surf.required_paths = list(b.required)
         if b.return_type == "PROMISE":
@@ -259,6 +320,9 @@ def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree],
                                         "Return type is PROMISE without its type argument; taken from the REST section",
                                         _where(raw, b.return_line)))
         surf.response_type = _strip_promise(b.return_type)
+        if surf.response_type and not is_identifier(surf.response_type):
+            ctx.diags.append(_bad_name("return type", surf.response_type, _where(raw, b.return_line), "return type left out"))
+            surf.response_type = None
         for t in trees:
             if t.surface == s.kind and t.root is not None:
                 members = _members(t.root, raw, ctx)
@@ -277,7 +341,7 @@ def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree],
                 f.required = True
         surf.errors = [ErrorDoc(x.http, x.status, x.app_code, raw.src(x.line)) for x in b.errors]
         op.surfaces[kind] = surf
-    op.preconditions = _preconditions(" ".join(d for d in descriptions if d), op.source)
+    op.preconditions = _preconditions(" ".join(d for d in descriptions if d), op.source, ctx)
     rest = op.surfaces.get("rest")
     if rest and rest.url:
         path = rest.url.replace(WIX_API, "")
@@ -288,22 +352,33 @@ def _operation(raw: RawPage, blocks: dict[str, SchemaBlock], trees: list[_Tree],
                 ep = ex.url.replace(WIX_API, "").split("?")[0]
                 if not ep.startswith(CANONICAL_PREFIX) and not any(re.sub(r"\{\w+\}", "x", a) == ep for a in op.path_aliases):
                     ctx.diags.append(Diagnostic("info", "example.alias-path", f"example calls {ep}", ex.source.ref()))
-    return op
+    return op, name_line
 
 
-def _preconditions(desc: str, src: Source) -> list[Precondition]:
+def _statuses(found: list[str], src: Source, ctx: _Ctx) -> list[str]:
+    """Status names (they become the emulator's state values): plain identifiers only."""
+    ok = []
+    for s in found:
+        if is_identifier(s):
+            ok.append(s)
+        else:
+            ctx.diags.append(_bad_name("status", s, src.ref(), "status left out"))
+    return ok
+
+
+def _preconditions(desc: str, src: Source, ctx: _Ctx) -> list[Precondition]:
     out = []
     orig = re.search(r"Original status_*:?(.*?)(?:- _|$)", desc, re.S)
     target = re.search(r"Target status_*:?(.*?)(?:- _|###|$)", desc, re.S)
     aon = "all-or-nothing" in desc.lower()
     if orig or target:
-        froms = re.findall(r"`([A-Z][A-Z_]+)`", orig.group(1)) if orig else []
-        tos = re.findall(r"`([A-Z][A-Z_]+)`", target.group(1)) if target else []
+        froms = _statuses(re.findall(r"`([A-Z][A-Z_]+)`", orig.group(1)), src, ctx) if orig else []
+        tos = _statuses(re.findall(r"`([A-Z][A-Z_]+)`", target.group(1)), src, ctx) if target else []
         scope = "all-bookings" if aon or (orig and re.search(r"\bAll\b", orig.group(1))) else "booking"
         out.append(Precondition(froms, tos[0] if tos else None, aon, scope, src))
     else:
         m = re.search(r"status changes to `([A-Z][A-Z_]+)`", desc)
-        if m:
+        if m and _statuses([m.group(1)], src, ctx):
             out.append(Precondition([], m.group(1), False, "booking", src))
     return out
 
@@ -346,20 +421,30 @@ def _walk(members: list, prefix: str):
         yield from _walk(f.members, p)
 
 
-def _velo_options(model: ApiModel, raws, reg: Registry, ctx: _Ctx) -> None:
+def _velo_options(model: ApiModel, raws, ops_of: dict[int, Operation], reg: Registry, ctx: _Ctx) -> None:
     """A Velo page lists no fields: build what the signature and the description name,
     and mark the operation incomplete."""
     for raw, blocks in raws:
         if not raw.velo_signature:
             continue
-        op = model.operations.get(raw.velo_signature.split("(")[0].strip())
-        if op is None:
+        op = ops_of.get(id(raw))  # this page's own operation (a name another page took is not it)
+        sdk = op.surfaces.get("sdk") if op is not None else None
+        if op is None or sdk is None:
             continue
-        sdk = op.surfaces["sdk"]
         src = raw.src(raw.title_line)
         params = []
-        for pname, ptype in re.findall(r"(\w+)\s*:\s*([\w<>\[\]]+)", raw.velo_signature.split("(", 1)[1]):
-            t = TypeRef(ptype) if ptype in {"string", "number", "boolean"} else TypeRef.named(ptype)
+        _, paren, args = raw.velo_signature.partition("(")
+        if not paren:
+            ctx.diags.append(Diagnostic("warning", "page.velo-signature",
+                                        "Velo method name gives no parameter list", _where(raw, raw.title_line)))
+        for pname, ptype in re.findall(r"(\w+)\s*:\s*([\w<>\[\]]+)", args):
+            if ptype in {"string", "number", "boolean"}:
+                t = TypeRef(ptype)
+            elif is_identifier(ptype):
+                t = TypeRef.named(ptype)
+            else:
+                ctx.diags.append(_bad_name(f"{_label(pname)}: type", ptype, _where(raw, raw.title_line), "type left unknown"))
+                t = TypeRef("unknown")
             params.append(Field(pname, t, src, required=(ptype in {"string", "number"})))
         desc = raw.velo_description
         opts = next((p for p in params if p.type.kind == "named"), None)
@@ -402,7 +487,7 @@ def _velo_options(model: ApiModel, raws, reg: Registry, ctx: _Ctx) -> None:
             if path.startswith(CANONICAL_PREFIX + "/"):
                 op.path_aliases = [ALIAS_PREFIX + path[len(CANONICAL_PREFIX):]]
         if desc:
-            op.preconditions = _preconditions(desc, src)
+            op.preconditions = _preconditions(desc, src, ctx)
 
 
 def _velo_type(part: str, dotted: str, desc: str, reg: Registry, last: bool) -> TypeRef:
@@ -417,12 +502,12 @@ def _velo_type(part: str, dotted: str, desc: str, reg: Registry, last: bool) -> 
         t = seen.pop()
         if t in {"string", "integer", "number", "boolean"}:
             return TypeRef(t)
-        if t[:1].isupper():
+        if t[:1].isupper() and is_identifier(t):  # a registry type text is page text too
             return TypeRef.named(t)
     return TypeRef("unknown") if last else TypeRef("object")
 
 
-def _canonical(model: ApiModel, surface: str) -> dict[str, TypeDef]:
+def _canonical(model: ApiModel, surface: str, diags: list[Diagnostic]) -> dict[str, TypeDef]:
     """Union of every occurrence of each named type (its canonical, full view)."""
     types: dict[str, TypeDef] = {}
 
@@ -437,7 +522,7 @@ def _canonical(model: ApiModel, surface: str) -> dict[str, TypeDef]:
                 names = [v.name for v in td.enum or []]
                 td.enum = (td.enum or []) + [v for v in f.enum if v.name not in names]
             elif f.members:
-                _merge_members(td, f.members)
+                _merge_members(td, f.members, diags)
         for c in iter_fields(f.members):
             visit(c)
 
@@ -457,7 +542,7 @@ def _optional(f: Field) -> Field:
     return replace(f, required=False)
 
 
-def _merge_members(td: TypeDef, members: list) -> None:
+def _merge_members(td: TypeDef, members: list, diags: list[Diagnostic]) -> None:
     have = {norm(f.name) for f in iter_fields(td.members)}
     for m in members:
         if isinstance(m, OneOf):
@@ -465,7 +550,17 @@ def _merge_members(td: TypeDef, members: list) -> None:
             if g is None:
                 td.members.append(OneOf([_optional(f) for f in m.members], m.source, False))
             else:
-                g.members.extend(_optional(f) for f in m.members if norm(f.name) not in {norm(x.name) for x in g.members})
+                names = {norm(x.name) for x in g.members}
+                for f in m.members:
+                    if norm(f.name) in names:
+                        continue
+                    if len(g.members) >= MAX_GROUP:  # groups merged from many occurrences: same cap as one group
+                        diags.append(Diagnostic("error", "structure.dropped",
+                                                f"{td.name}: {_label(f.name)} left out of a ONE-OF group past {MAX_GROUP} members",
+                                                f.source.ref()))
+                        continue
+                    g.members.append(_optional(f))
+                    names.add(norm(f.name))
         elif norm(m.name) not in have:
             td.members.append(_optional(m))
             have.add(norm(m.name))

@@ -60,6 +60,12 @@ def _heading(line: Line) -> tuple[int, str] | None:
     return (len(m.group(1)), m.group(2).strip()) if m else None
 
 
+def _first_word(body: str) -> str:
+    """The first word after ``Label:`` (``""`` when the heading stops at the colon)."""
+    words = body.split(":", 1)[1].split()
+    return words[0] if words else ""
+
+
 def url_for_path(path: str) -> str:
     p = path[:-3] if path.endswith(".md") else path
     return f"https://dev.wix.com/docs/{p}.md"
@@ -100,15 +106,15 @@ def read_page(path: str, text: str) -> RawPage:
                 section = RawSurface("velo", line)
                 page.surfaces.append(section)
             elif level == 1 and low.startswith("method package:"):
-                page.package = body.split(":", 1)[1].strip().split()[0] if body.split(":", 1)[1].strip() else ""
+                page.package = _first_word(body)
             elif level == 1 and (low.startswith("method link:")):
-                page.url = body.split(":", 1)[1].strip().split()[0]
+                page.url = _first_word(body) or page.url
             elif level == 1 and low.startswith("method description:"):
                 page.velo_description = body.split(":", 1)[1].strip()
             elif level == 1 and low.startswith("package:"):
-                page.package = body.split(":", 1)[1].strip().split()[0]
+                page.package = _first_word(body)
             elif level == 1 and low.startswith("namespace:"):
-                page.namespace = body.split(":", 1)[1].strip().split()[0]
+                page.namespace = _first_word(body)
             elif level == 1 and low.startswith("method "):
                 continue  # menu location, code examples...
             elif level == 1 and not page.title and re.fullmatch(r"[A-Z][A-Za-z0-9]*", body):
@@ -138,6 +144,24 @@ def read_page(path: str, text: str) -> RawPage:
 # ---------------------------------------------------------------- examples
 
 _CURL_URL = re.compile(r"https?://[^\s'\"]+")
+# Deepest JSON nesting kept in an example body (the real ones nest a handful of levels).
+# Deeper bodies are left out: the catalog walks them recursively, and the JSON parser itself
+# gives up (RecursionError) on a few thousand levels.
+MAX_BODY_DEPTH = 64
+
+
+def json_depth(value) -> int:
+    """Nesting depth of parsed JSON (a scalar: 0), without recursion."""
+    deepest = 0
+    todo = [(value, 1)]
+    while todo:
+        v, d = todo.pop()
+        if isinstance(v, dict):
+            v = list(v.values())
+        if isinstance(v, list):
+            deepest = max(deepest, d)
+            todo.extend((x, d + 1) for x in v)
+    return deepest
 
 
 def _example(code: str, lang: str, title: str, src: Source) -> Example | None:
@@ -184,7 +208,14 @@ def parse_curl(text: str, title: str, src: Source) -> Example:
         ex.url = m.group(0) if m else None
     if body_text is not None and ex.body_error is None:
         try:
-            ex.body = json.loads(body_text)
+            body = json.loads(body_text)
         except json.JSONDecodeError as e:
             ex.body_error = f"example body is not JSON: {e.msg} at char {e.pos}"
+        except RecursionError:
+            ex.body_error = f"example body nests deeper than {MAX_BODY_DEPTH} levels: left out"
+        else:
+            if json_depth(body) > MAX_BODY_DEPTH:
+                ex.body_error = f"example body nests deeper than {MAX_BODY_DEPTH} levels: left out"
+            else:
+                ex.body = body
     return ex

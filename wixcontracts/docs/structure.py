@@ -25,6 +25,15 @@ from dataclasses import dataclass, field
 from .entries import Entry, FieldEntry, OneOfEntry
 
 SCALARS = {"string", "integer", "number", "boolean", "Date", "date"}
+# Deepest nesting kept (tree nodes below the root, ONE-OF groups included).  The real pages
+# nest about a dozen levels; a damaged page can stack thousands, which every recursive walk
+# downstream (and the emitters) would follow.  Entries deeper than this are dropped and
+# reported (``Resolver.dropped``).
+MAX_DEPTH = 40
+# Most members kept in one ONE-OF group.  The real groups have two or three; a schema says
+# "at most one of" with a constraint per pair, so a damaged page putting thousands of fields
+# in one group would make schemas of hundreds of megabytes.
+MAX_GROUP = 64
 
 
 def norm(name: str) -> str:
@@ -93,6 +102,8 @@ class Node:
     placed: set[str] = field(default_factory=set)
     clean: bool = True  # every placement under it was decided by indentation alone
     first_child_col: int | None = None
+    depth: int = 0  # nodes between this one and the root (root: 0)
+    path: str | None = field(default=None, repr=False)  # cached ``path_of``
 
     @property
     def obj(self) -> "Node":
@@ -140,6 +151,10 @@ class Resolver:
     def __init__(self, reg: Registry):
         self.reg = reg
         self.decisions: list[Decision] = []
+        # entries left out of the tree, with why: nested deeper than MAX_DEPTH, past
+        # MAX_GROUP members of a ONE-OF, or a ONE-OF before any parameter (a parameter list
+        # holds named parameters only)
+        self.dropped: list[tuple[Entry, str]] = []
 
     # -- candidates -------------------------------------------------------------
     @staticmethod
@@ -246,19 +261,34 @@ class Resolver:
                 key, cont = type_key(e, root_key, self.reg, True)
                 if options_key and key == e.type_text and key.endswith("Options"):
                     key = options_key  # SDK options object == REST request body (less path params)
-                node = Node("field", e, root, key, e.col, is_param=True, container=cont or e.type_text == "object")
+                node = Node("field", e, root, key, e.col, is_param=True, container=cont or e.type_text == "object", depth=1)
                 root.children.append(node)
                 root.placed.add(norm(e.name))
                 stack = [root, node]
                 continue
             parent = self.place(stack, e, live)
+            last = self.decisions[-1] if self.decisions and self.decisions[-1].entry is e else None
+            if isinstance(e, OneOfEntry):
+                if parent.kind == "oneof":  # groups do not nest: the group belongs to the enclosing object
+                    parent = parent.obj
+                    if last is not None:
+                        last.chosen = path_of(parent)
+                if parent.kind == "root" and params:
+                    self._drop(e, last, "ONE-OF before any parameter")
+                    continue
+            if isinstance(e, FieldEntry) and parent.kind == "oneof" and len(parent.children) >= MAX_GROUP:
+                self._drop(e, last, f"a ONE-OF group past {MAX_GROUP} members")
+                continue
+            if parent.depth >= MAX_DEPTH:
+                self._drop(e, last, f"nested deeper than {MAX_DEPTH} levels")
+                continue
             if e.col is not None and parent.first_child_col is None and isinstance(e, FieldEntry):
                 parent.first_child_col = e.col
             if isinstance(e, OneOfEntry):
-                node = Node("oneof", e, parent, parent.obj.key, e.col, container=True)
+                node = Node("oneof", e, parent, parent.obj.key, e.col, container=True, depth=parent.depth + 1)
             else:
                 key, cont = type_key(e, parent.obj.key, self.reg, live)
-                node = Node("field", e, parent, key, e.col, container=cont)
+                node = Node("field", e, parent, key, e.col, container=cont, depth=parent.depth + 1)
                 parent.obj.placed.add(norm(e.name))
             parent.children.append(node)
             # the open chain is now: ancestors of the new node + the node itself
@@ -269,6 +299,11 @@ class Resolver:
                 n = n.parent
             stack = list(reversed(chain))
         return root
+
+    def _drop(self, e: Entry, decision: Decision | None, why: str) -> None:
+        if decision is not None and self.decisions and self.decisions[-1] is decision:
+            self.decisions.pop()
+        self.dropped.append((e, why))
 
     def learn_from(self, root: Node) -> None:
         """Record the shapes of every clean container in a resolved tree."""
@@ -304,9 +339,10 @@ def walk(n: Node):
 
 
 def path_of(n: Node) -> str:
-    parts = []
-    x: Node | None = n
-    while x is not None and x.kind != "root":
-        parts.append(x.name())
-        x = x.parent
-    return ".".join(reversed(parts)) or "<root>"
+    if n.path is None:
+        if n.kind == "root" or n.parent is None:
+            n.path = "<root>" if n.kind == "root" else n.name()
+        else:
+            up = path_of(n.parent)
+            n.path = n.name() if up == "<root>" else f"{up}.{n.name()}"
+    return n.path

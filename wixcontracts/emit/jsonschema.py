@@ -8,6 +8,18 @@ Rules (see README "Schema rules"):
 * int64 documented as string (``revision``): responses carry digit strings; requests accept
   a digit string or a JSON integer (proto3 JSON parsing accepts both).
 * Every node carries ``x-wix-source``: page URL + line (live pages) or offset (collapsed).
+
+Recursion safety (types may refer to themselves or to each other, and a model from a
+damaged page may nest deeply):
+* a named type's shared definition is built once, by a work list (``ref``): a chain of
+  types that refer to one another never deepens the call stack, and a cycle is a ``$ref``;
+* a request inlines a named type's body ("view") with the type's other fields only while
+  that type is not already being inlined further out and the nesting is under
+  ``MAX_VIEW_DEPTH`` (else the listed fields alone: a finite tree); after
+  ``MAX_VIEW_FIELDS`` fields in one emitter it refers to the shared definition instead (views
+  of views of mutually recursive types would otherwise grow the output exponentially);
+* a field nested ``MAX_NESTING`` levels deep is emitted as ``x-wix-too-deep`` instead of
+  being followed.
 """
 
 from __future__ import annotations
@@ -22,6 +34,9 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 # "$" also matches before a trailing newline in Python's re; this anchor does not,
 # and behaves the same in jsonschema-rs.
 INT64_PATTERN = r"^-?[0-9]{1,19}(?![\s\S])"
+MAX_VIEW_DEPTH = 32  # past this nesting, views add no canonical fields
+MAX_VIEW_FIELDS = 4000  # past this many fields in one emitter, no more views (the real pages: ~400)
+MAX_NESTING = 96  # past this nesting, fields are not followed (the docs compiler keeps 40)
 
 
 # google.protobuf.FieldMask in proto3 JSON is ONE comma-separated string of field paths ("name,price"):
@@ -50,6 +65,10 @@ class Emitter:
         # a request-specific copy of the shared type
         self.required_paths: set[str] = set()
         self._path: list[str] = []
+        self._viewing: list[str] = []  # named types whose body is being inlined, outermost first
+        self._pending: list[str] = []  # reserved defs still to build (see ref)
+        self._filling = False
+        self._fields = 0  # fields emitted so far (the view budget)
 
     def _here(self) -> str:
         return ".".join(self._path)
@@ -57,6 +76,26 @@ class Emitter:
     def _needs_view(self) -> bool:
         here = self._here()
         return self.direction == "request" and bool(here) and any(p.startswith(here + ".") for p in self.required_paths)
+
+    def _may_view(self, name: str | None) -> bool:
+        """Whether ``name``'s whole body may be inlined here: not inside its own view (a
+        cycle), not too deep, and within the budget."""
+        return name not in self._viewing and len(self._path) < MAX_VIEW_DEPTH and self._fields < MAX_VIEW_FIELDS
+
+    def _view(self, name: str | None, members: list, canonical: TypeDef | None = None) -> dict:
+        """``name``'s body inlined (a request's own view of a named type).  Inside a view of
+        the same type (a recursive type) or past MAX_VIEW_DEPTH, the canonical type's other
+        fields are not added again: the listed members are a finite tree, so this ends.  Past
+        the budget, a ``$ref`` to the shared definition."""
+        if self._fields >= MAX_VIEW_FIELDS:
+            return self.ref(name or "")
+        if not self._may_view(name):
+            canonical = None
+        self._viewing.append(name or "")
+        try:
+            return self.object(members, title=name, canonical=canonical)
+        finally:
+            self._viewing.pop()
 
     # -- types -------------------------------------------------------------------
     def typeref(self, t: TypeRef, f: Field | None = None) -> dict:
@@ -87,9 +126,10 @@ class Emitter:
                 if t.items.kind == "object" and f is not None and f.members:
                     s["items"] = self.object(f.members)
                 elif t.items.kind == "named" and f is not None and f.members and self.direction == "request":
-                    s["items"] = self.object(f.members, title=t.items.name, canonical=self.types.get(t.items.name or ""))
-                elif t.items.kind == "named" and self._needs_view() and t.items.name in self.types:
-                    s["items"] = self.object(self.types[t.items.name].members, title=t.items.name)
+                    s["items"] = self._view(t.items.name, f.members, self.types.get(t.items.name or ""))
+                elif (t.items.kind == "named" and self._needs_view() and t.items.name in self.types
+                      and self._may_view(t.items.name)):
+                    s["items"] = self._view(t.items.name, self.types[t.items.name].members)
                 else:
                     s["items"] = self.typeref(t.items)
             s.update({x: v for x, v in t.constraints.items() if x in {"minItems", "maxItems"}})
@@ -98,27 +138,47 @@ class Emitter:
             if f is not None and f.enum:
                 return self.ref_enum(t.name or "", f)
             if f is not None and f.members and self.direction == "request":
-                return self.object(f.members, title=t.name, canonical=self.types.get(t.name or ""))  # the request's own view
-            if self._needs_view() and t.name in self.types and self.types[t.name].enum is None:
-                return self.object(self.types[t.name].members, title=t.name)
+                return self._view(t.name, f.members, self.types.get(t.name or ""))  # the request's own view
+            if (self._needs_view() and t.name in self.types and self.types[t.name].enum is None
+                    and self._may_view(t.name)):
+                return self._view(t.name, self.types[t.name].members)
             return self.ref(t.name or "")
         return {"x-wix-type-unknown": True}
 
     def ref(self, name: str) -> dict:
+        """A ``$ref`` to ``name``'s shared definition.  The definition is reserved at once (so
+        a type that reaches itself refers to it) and built by the outermost ``ref`` call from a
+        work list: types referring to types never nest calls, however long the chain.
+        ``defs`` is complete when the outermost call returns."""
         if name not in self.defs:
-            td = self.types.get(name)
             self.defs[name] = {}  # reserve: recursion guard
-            if td is None:
-                self.defs[name] = {"x-wix-type-unknown": True}
-            elif td.enum is not None:
-                self.defs[name] = {"type": "string", "x-wix-source": td.source.ref()}
-                if td.enum:
-                    self.defs[name]["enum"] = [v.name for v in td.enum]
-            else:
-                saved, self._path = self._path, ["<shared>"]  # page-specific required-ness stays out of shared defs
-                self.defs[name] = self.object(td.members, title=name, src=td.source.ref())
-                self._path = saved
+            self._pending.append(name)
+            if not self._filling:
+                self._filling = True
+                try:
+                    while self._pending:
+                        self._define(self._pending.pop())
+                finally:
+                    self._filling = False
+                    self._pending.clear()
         return {"$ref": self.ref_prefix + name + self.ref_suffix}
+
+    def _define(self, name: str) -> None:
+        td = self.types.get(name)
+        if td is None:
+            self.defs[name] = {"x-wix-type-unknown": True}
+        elif td.enum is not None:
+            self.defs[name] = {"type": "string", "x-wix-source": td.source.ref()}
+            if td.enum:
+                self.defs[name]["enum"] = [v.name for v in td.enum]
+        else:
+            # page-specific required-ness (and views in progress) stay out of shared defs
+            saved = self._path, self._viewing
+            self._path, self._viewing = ["<shared>"], []
+            try:
+                self.defs[name] = self.object(td.members, title=name, src=td.source.ref())
+            finally:
+                self._path, self._viewing = saved
 
     def ref_enum(self, name: str, f: Field) -> dict:
         td = self.types.get(name)
@@ -128,6 +188,9 @@ class Emitter:
 
     # -- objects -----------------------------------------------------------------
     def field(self, f: Field) -> dict:
+        if len(self._path) >= MAX_NESTING:
+            return {"x-wix-too-deep": True, "x-wix-source": f.source.ref()}
+        self._fields += 1
         self._path.append(f.name[1:] if f.name.startswith("_") else f.name)
         try:
             return self._field(f)
@@ -367,8 +430,24 @@ def error_schema(model: ApiModel, op: Operation) -> dict:
     return doc
 
 
+def _refers_to(nodes: list, ref: str) -> bool:
+    """Whether any schema in ``nodes`` holds ``{"$ref": ref}`` (walked without recursion)."""
+    todo = list(nodes)
+    while todo:
+        n = todo.pop()
+        if isinstance(n, dict):
+            if n.get("$ref") == ref:
+                return True
+            todo.extend(n.values())
+        elif isinstance(n, list):
+            todo.extend(n)
+    return False
+
+
 def type_schema(model: ApiModel, name: str) -> dict:
     em = Emitter(model.types, "response")
     em.ref(name)
     root = em.defs.pop(name)
+    if _refers_to([root, *em.defs.values()], em.ref_prefix + name):
+        em.defs[name] = root  # a recursive type: its own $ref must resolve (else a validator fails on it)
     return em.document(root, title=name, extra={"x-wix-named-type": name})

@@ -34,14 +34,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tree_sitter
-import tree_sitter_typescript
-
 from wixcontracts.ir import Diagnostic, Event, Field, OneOf, Source, TypeDef, TypeRef, iter_fields
 
+from .ts import descendants as _descendants
+from .ts import line as _line
+from .ts import parse, typed_consts, unwrap
+from .ts import string_value as _string_value
+from .ts import text as _text
 from .typings import JsDoc, Typings, parse_jsdoc, parse_typings
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())
 CJS = "build/cjs"
 ENTITY_SLUGS = ("created", "updated", "deleted")
 EVENT_DEFINITION = "EventDefinition"
@@ -50,19 +51,6 @@ _RELATIVE_JS = re.compile(r"^\./[\w.\-]+\.js(?![\s\S])")
 
 
 # ------------------------------------------------------------------ files and names
-
-
-def _text(node) -> str:
-    return node.text.decode("utf-8", errors="replace")
-
-
-def _line(node) -> int:
-    return node.start_point[0] + 1
-
-
-def _string_value(node) -> str:
-    frags = [c for c in node.named_children if c.type in ("string_fragment", "escape_sequence")]
-    return "".join(_text(c) for c in frags)
 
 
 def _leading_jsdoc(node) -> JsDoc:
@@ -108,7 +96,6 @@ class PackageFiles:
         self.version = version
         self.diags = diags
         self._files: dict[str, DtsFile | None] = {}
-        self._parser = tree_sitter.Parser(_LANGUAGE)
 
     def url(self, rel: str) -> str:
         return f"npm:{self.package}@{self.version}/{rel}"
@@ -128,7 +115,7 @@ class PackageFiles:
             self.diags.append(Diagnostic("error", "sdk.unreadable", f"{rel} cannot be read ({exc})", str(path)))
             self._files[rel] = None
             return None
-        tree = self._parser.parse(text.encode("utf-8"))
+        tree = parse(text.encode("utf-8"))
         f = DtsFile(rel, path, self.url(rel), text, tree.root_node)
         self._index(f)
         self._files[rel] = f
@@ -221,20 +208,8 @@ def rel_dir(rel: str) -> str:
     return rel.rsplit("/", 1)[0] if "/" in rel else "."
 
 
-def _descendants(node, kind: str):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n.type == kind:
-            yield n
-        stack.extend(reversed(n.named_children))
-
-
 def _unwrap(node):
-    carrier = node
-    while node is not None and node.type in ("export_statement", "ambient_declaration"):
-        node = next((c for c in node.named_children if c.type not in ("comment", "decorator", "export_clause")), None)
-    return node, carrier
+    return unwrap(node, ("comment", "decorator", "export_clause"))
 
 
 def _decl_name(decl) -> str | None:
@@ -329,28 +304,13 @@ class _Tagged:
 def _event_definitions(f: DtsFile) -> list[tuple[str, str, str, int]]:
     """(const name, envelope name, event type, line) of ``EventDefinition<Env, "type">`` consts."""
     out = []
-    for node in f.root.named_children:
-        decl, _ = _unwrap(node)
-        if decl is None or decl.type != "lexical_declaration":
-            continue
-        for d in decl.named_children:
-            if d.type != "variable_declarator":
-                continue
-            ann = d.child_by_field_name("type")
-            gen = ann.named_children[0] if ann is not None and ann.named_children else None
-            if gen is None or gen.type != "generic_type":
-                continue
-            gname = gen.child_by_field_name("name")
-            if gname is None or _text(gname) != EVENT_DEFINITION:
-                continue
-            args_node = gen.child_by_field_name("type_arguments")
-            args = [a for a in (args_node.named_children if args_node is not None else []) if a.type != "comment"]
-            env = _text(args[0]) if args and args[0].type == "type_identifier" else None
-            lit = args[1].named_children[0] if len(args) > 1 and args[1].type == "literal_type" and args[1].named_children else None
-            etype = _string_value(lit) if lit is not None and lit.type == "string" else None
-            name_node = d.child_by_field_name("name")
-            if env and etype and name_node is not None:
-                out.append((_text(name_node), env, etype, _line(d)))
+    for d, args in typed_consts(f.root, EVENT_DEFINITION):
+        env = _text(args[0]) if args and args[0].type == "type_identifier" else None
+        lit = args[1].named_children[0] if len(args) > 1 and args[1].type == "literal_type" and args[1].named_children else None
+        etype = _string_value(lit) if lit is not None and lit.type == "string" else None
+        name_node = d.child_by_field_name("name")
+        if env and etype and name_node is not None:
+            out.append((_text(name_node), env, etype, _line(d)))
     return out
 
 

@@ -40,12 +40,11 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import tree_sitter
-import tree_sitter_typescript
 
 from wixcontracts.ir import OneOf, TypeRef
 
 from . import operations as _ops
+from . import ts
 from .typings import Typings, TypingsError, parse_typings
 
 JS_DIR = Path(__file__).resolve().with_name("jsclient")
@@ -62,7 +61,6 @@ _EXACT_VERSION = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$")
 _URL_RE = re.compile(r"[a-z][a-z0-9+.-]*://\S+", re.I)
 _NETWORK_CODES = ("ENOTFOUND", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH", "ERR_SOCKET_TIMEOUT")
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())
 
 
 class JsClientError(RuntimeError):
@@ -431,8 +429,7 @@ class MethodDecl:
     param_nodes: list = field(default_factory=list, repr=False)
 
 
-def _txt(node) -> str:
-    return node.text.decode("utf-8", errors="replace")
+_txt = ts.text
 
 
 @lru_cache(maxsize=64)
@@ -441,7 +438,7 @@ def _dts(path: Path):
         data = path.read_bytes()
     except OSError as exc:
         raise JsClientError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    tree = tree_sitter.Parser(_LANGUAGE).parse(data)
+    tree = ts.parse(data)
     funcs: dict[str, object] = {}
     exports: dict[str, tuple[str, str | None]] = {}
     interfaces: dict[str, object] = {}
@@ -555,7 +552,7 @@ class JsWrapper:
 
 @lru_cache(maxsize=64)
 def _js_tree(path: Path):
-    tree = tree_sitter.Parser(_ops._LANGUAGE).parse(path.read_bytes())
+    tree = ts.parse(path.read_bytes())
     funcs = _ops._functions(tree.root_node)
     exports = _ops._exports(tree.root_node)
     variables = {}
@@ -592,7 +589,7 @@ def js_wrapper(package_dir: Path, method: str) -> JsWrapper | None:
     args = value.child_by_field_name("arguments")
     inner = next((a for a in args.named_children if a.type == "identifier"), None) if args is not None else None
     fn = funcs.get(_txt(inner)) if inner is not None else None
-    arrow = next(iter(_ops._descendants(fn, ("arrow_function",))), None) if fn is not None else None
+    arrow = next(iter(ts.descendants(fn, ("arrow_function",))), None) if fn is not None else None
     if arrow is None:
         return None
     params = _first_param_names(arrow.child_by_field_name("parameters"))
@@ -602,7 +599,7 @@ def js_wrapper(package_dir: Path, method: str) -> JsWrapper | None:
     if universal is None:
         return out
     payload = None
-    for c in _ops._descendants(universal, ("call_expression",)):
+    for c in ts.descendants(universal, ("call_expression",)):
         if _txt(c.child_by_field_name("function")).endswith("renameKeysFromSDKRequestToRESTRequest)"):
             a = c.child_by_field_name("arguments")
             payload = next((x for x in a.named_children if x.type == "object"), None) if a is not None else None
@@ -736,7 +733,7 @@ def rest_operations(package_dir: Path) -> list[RestOp]:
         return []
     data = meta.read_bytes()
     methods, _diags = _ops.extract_rest_methods(data, str(meta))
-    tree = tree_sitter.Parser(_ops._LANGUAGE).parse(data)
+    tree = ts.parse(data)
     functions = _ops._functions(tree.root_node)
     exports = _ops._exports(tree.root_node)
     package = _package_name(package_dir)

@@ -23,15 +23,15 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-import tree_sitter
-import tree_sitter_typescript
-
 from wixcontracts.ir import Diagnostic, Field, OneOf, Operation, Source, Surface, TypeDef, iter_fields
 
+from .ts import descendants as _descendants
+from .ts import line as _line
+from .ts import parse
+from .ts import text as _text
 from .typings import Typings
 from .urls import DEFAULT_HOST, resolve_client_path
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())  # TS grammar reads JS too
 DEFAULT_DOMAIN = "_"
 REQUIRED_PATH_DEPTH = 4
 
@@ -66,14 +66,6 @@ class RestMethod:
 # ------------------------------------------------------------------ helpers
 
 
-def _text(node) -> str:
-    return node.text.decode("utf-8", errors="replace")
-
-
-def _line(node) -> int:
-    return node.start_point[0] + 1
-
-
 def _string(node) -> str | None:
     if node is None or node.type not in ("string", "template_string"):
         return None
@@ -102,15 +94,6 @@ def _pairs(obj) -> dict:
             if key is not None:
                 out[key] = (c.child_by_field_name("value"), c)
     return out
-
-
-def _descendants(node, types: tuple[str, ...]):
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if n.type in types:
-            yield n
-        stack.extend(reversed(n.named_children))
 
 
 def _callee_name(call) -> str | None:
@@ -318,7 +301,7 @@ def canonical_and_aliases(proto_path: str, mappings: dict[str, list[tuple[str, s
 def extract_rest_methods(js_text: str | bytes, path: str = "<memory>") -> tuple[list[RestMethod], list[Diagnostic]]:
     """Every exported REST method of a generated SDK module, in export order."""
     data = js_text.encode("utf-8") if isinstance(js_text, str) else js_text
-    tree = tree_sitter.Parser(_LANGUAGE).parse(data)
+    tree = parse(data)
     diags: list[Diagnostic] = []
     if tree.root_node.has_error:
         bad = next(

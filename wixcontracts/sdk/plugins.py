@@ -22,21 +22,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import tree_sitter
-import tree_sitter_typescript
 
 from wixcontracts.ir import Diagnostic, PluginMethod, ServicePlugin, Source, TypeDef, iter_fields
 
-from .events import CJS, DtsFile, PackageFiles, _descendants, _leading_jsdoc, _string_value, _text, _unwrap, \
-    package_identity, reachable, rest_shaped
-
-_LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())
+from .events import CJS, DtsFile, PackageFiles, _leading_jsdoc, _unwrap, package_identity, reachable, rest_shaped
+from .ts import descendants as _descendants
+from .ts import line as _line
+from .ts import parse, typed_consts
+from .ts import string_value as _string_value
+from .ts import text as _text
 PLUGIN_DEFINITION = "ServicePluginDefinition"
 PROVIDE_HANDLERS = "provideHandlers"
-
-
-def _line(node) -> int:
-    return node.start_point[0] + 1
 
 
 def _first_type_name(node) -> str | None:
@@ -69,30 +65,16 @@ def _param_type(sig) -> str | None:
 
 def _handler_methods(f: DtsFile):
     """(``provideHandlers`` node line, [(name, envelope, response, JsDoc, line)]) of ``f``."""
-    for node in f.root.named_children:
-        decl, _ = _unwrap(node)
-        if decl is None or decl.type != "lexical_declaration":
-            continue
-        for d in decl.named_children:
-            if d.type != "variable_declarator":
+    for d, args in typed_consts(f.root, PLUGIN_DEFINITION):
+        body = next((a for a in args if a.type == "object_type"), None)
+        methods = []
+        for sig in body.named_children if body is not None else []:
+            if sig.type != "method_signature":
                 continue
-            ann = d.child_by_field_name("type")
-            gen = ann.named_children[0] if ann is not None and ann.named_children else None
-            if gen is None or gen.type != "generic_type":
-                continue
-            gname = gen.child_by_field_name("name")
-            if gname is None or _text(gname) != PLUGIN_DEFINITION:
-                continue
-            args = gen.child_by_field_name("type_arguments")
-            body = next((a for a in (args.named_children if args is not None else []) if a.type == "object_type"), None)
-            methods = []
-            for sig in body.named_children if body is not None else []:
-                if sig.type != "method_signature":
-                    continue
-                name = sig.child_by_field_name("name")
-                methods.append((_text(name) if name is not None else "?", _param_type(sig),
-                                _first_type_name(sig.child_by_field_name("return_type")), _leading_jsdoc(sig), _line(sig)))
-            return _line(d), methods
+            name = sig.child_by_field_name("name")
+            methods.append((_text(name) if name is not None else "?", _param_type(sig),
+                            _first_type_name(sig.child_by_field_name("return_type")), _leading_jsdoc(sig), _line(sig)))
+        return _line(d), methods
     return None
 
 
@@ -115,7 +97,7 @@ def _js_definition(package_dir: Path, diags: list[Diagnostic]) -> tuple[str | No
     except OSError:
         diags.append(Diagnostic("warning", "sdk.missing-file", "index.js is missing: component type and paths unknown", str(path)))
         return None, {}, 0
-    tree = tree_sitter.Parser(_LANGUAGE).parse(text)
+    tree = parse(text)
     for call in _descendants(tree.root_node, "call_expression"):
         fn = call.child_by_field_name("function")
         if fn is None or not _text(fn).rstrip(")").endswith(PLUGIN_DEFINITION):

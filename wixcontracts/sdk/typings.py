@@ -31,12 +31,13 @@ import copy
 import re
 from dataclasses import dataclass, field
 
-import tree_sitter
-import tree_sitter_typescript
-
 from wixcontracts.ir import Diagnostic, EnumValue, Field, OneOf, Source, TypeDef, TypeRef, iter_fields
 
-_LANGUAGE = tree_sitter.Language(tree_sitter_typescript.language_typescript())
+from .ts import parse, unwrap
+from .ts import line as _line
+from .ts import string_value as _string_value
+from .ts import text as _text
+
 
 FORMAT_MAP = {
     "GUID": "uuid",
@@ -142,14 +143,6 @@ class Typings:
 # ------------------------------------------------------------------ helpers
 
 
-def _text(node) -> str:
-    return node.text.decode("utf-8", errors="replace")
-
-
-def _line(node) -> int:
-    return node.start_point[0] + 1
-
-
 def _leading_jsdoc(node) -> JsDoc:
     prev = node.prev_named_sibling
     if prev is not None and prev.type == "comment":
@@ -157,20 +150,6 @@ def _leading_jsdoc(node) -> JsDoc:
         if text.startswith("/**") and prev.end_point[0] >= node.start_point[0] - 1:
             return parse_jsdoc(text)
     return JsDoc()
-
-
-def _unwrap_declaration(node):
-    """``export``/``declare`` wrappers -> (declaration node, node that carries the JSDoc)."""
-    carrier = node
-    while node.type in ("export_statement", "ambient_declaration"):
-        inner = next(
-            (c for c in node.named_children if c.type not in ("comment", "decorator")),
-            None,
-        )
-        if inner is None:
-            return None, carrier
-        node = inner
-    return node, carrier
 
 
 @dataclass
@@ -209,8 +188,7 @@ class _Parser:
 
     # -- entry
     def run(self) -> Typings:
-        parser = tree_sitter.Parser(_LANGUAGE)
-        tree = parser.parse(self.text.encode("utf-8"))
+        tree = parse(self.text.encode("utf-8"))
         self._syntax_errors(tree.root_node)
         self._collect(tree.root_node)
         self.oneofs = {
@@ -253,7 +231,7 @@ class _Parser:
 
     def _collect(self, root) -> None:
         for child in root.named_children:
-            node, carrier = _unwrap_declaration(child)
+            node, carrier = unwrap(child)
             if node is None:
                 continue
             kind = {
@@ -656,14 +634,6 @@ class _Parser:
                 continue
             seen.add(name)
             self.diag("warning", "sdk.unresolved-type", f"type {name} is not declared in this file", where.line or 0)
-
-
-def _string_value(node) -> str:
-    frag = [c for c in node.named_children if c.type in ("string_fragment", "escape_sequence")]
-    if frag:
-        return "".join(_text(c) for c in frag)
-    raw = _text(node)
-    return raw[1:-1] if len(raw) >= 2 and raw[0] in "'\"" else raw
 
 
 def _string_key(node) -> str:
