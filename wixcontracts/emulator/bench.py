@@ -69,7 +69,7 @@ def in_process(seconds: float = 1.5) -> dict[str, float]:
     status = emu.handle("POST", CREATE_PATH, HEADERS, body)[0]
     assert status == 200, status
     out["handle createBooking /s"] = _rate(lambda: emu.handle("POST", CREATE_PATH, HEADERS, body), seconds)
-    msg = emu._read("bookings.createBooking", {}, json.loads(body), "", "POST")
+    msg = emu._validate("bookings.createBooking", {}, json.loads(body), "", "POST")
     out["dispatch createBooking /s"] = _rate(lambda: emu.dispatch("bookings.createBooking", {}, msg), seconds)
     # availability-checked: a class session with room for every booking of the run
     seeded = Emulator(seed="business", clock="2030-01-01T00:00:00Z")

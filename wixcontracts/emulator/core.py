@@ -322,7 +322,7 @@ class Emulator:
             return self._error_response(None, WixError(401, "UNAUTHENTICATED", "missing Authorization header"))
         try:
             body = self._parse(body_bytes)
-            message = self._read(op["id"], params, body, query, method)
+            message = self._validate(op["id"], params, body, query, method)
         except ValidationFailure as e:
             return 400, dict(JSON_HEADERS), e.body()
         return self.dispatch(op["id"], params, message, _owned=True)
@@ -390,7 +390,7 @@ class Emulator:
             msg = str(e).removeprefix("body: ")
             raise ValidationFailure([violation("", f"request body is not valid JSON: {msg}", "OTHER", "json")]) from None
 
-    def _read(self, op: str, params: dict, body, query: str = "", method: str = "POST") -> dict:
+    def _validate(self, op: str, params: dict, body, query: str = "", method: str = "POST") -> dict:
         """The request as the gateway reads it (``wixcontracts.validate.wire``), through the validation engine;
         its errors (not its warnings) become fieldViolations (policy validation.*).  Returns the request message
         with the path's fields set."""
