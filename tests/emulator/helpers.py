@@ -123,3 +123,30 @@ def code(body):
 
 def infos(client, ids, **extra):
     return [{"bookingId": i, "revision": client.emu.bookings[i]["revision"], **extra} for i in ids]
+
+
+HOST = "https://www.wixapis.com"
+AUTH = {"Authorization": "test", "wix-site-id": "00000000-0000-4000-8000-000000000001"}
+
+
+class Wire:
+    """``emu.handle`` with every exchange checked by ``Contracts.validate_exchange`` (strict responses)."""
+
+    def __init__(self, emu=None, **kw):
+        self.emu = emu if emu is not None else Emulator(**kw)
+
+    def __call__(self, method: str, path: str, body=None, headers=None):
+        import json as _json
+
+        raw = _json.dumps(body).encode() if body is not None else b""
+        status, _h, out = self.emu.handle(method, path, dict(headers or AUTH), raw)
+        if not path.startswith("/_wixcontracts"):
+            res = _CONTRACTS.validate_exchange(method, HOST + path, AUTH, body, status, out, strict=True)
+            assert res.ok, [f"{f.location} {f.pointer} {f.rule}: {f.message}" for f in res.errors]
+        return status, out
+
+    def post(self, path, body=None):
+        return self(method="POST", path=path, body=body if body is not None else {})
+
+    def get(self, path):
+        return self("GET", path)

@@ -201,5 +201,5 @@ def test_operations_endpoint_lists_what_is_emulated(app):
     status, h, out = call(app, "GET", OPERATIONS_PATH)
     data = json.loads(out)
     assert status == 200 and data["emulator"] == "wixcontracts"
-    assert "bookings.createBooking" in data["operations"] and "bookings.getBookingAnonymously" not in data["operations"]
+    assert "bookings.createBooking" in data["operations"] and "services.cloneService" not in data["operations"]
     assert data["operations"] == sorted(Emulator().handlers)

@@ -6,6 +6,7 @@ import pytest
 from .helpers import ALIAS, CANON, Client, check_response, code, infos, schema_at
 from wixcontracts.emulator.core import Emulator
 from wixcontracts.emulator.policy import DECISIONS
+from wixcontracts.emulator.lifecycle import precondition
 
 
 def test_create_booking_shape(client):
@@ -173,7 +174,7 @@ def test_decline_status_set_comes_from_catalog(client, msb):
     mid, ids = msb
     for st in pre["from_statuses"]:
         client.emu.bookings[ids[0]]["status"] = st
-        assert client.emu._precondition("declineMultiServiceBooking")["from_statuses"] == pre["from_statuses"]
+        assert precondition(client.emu, "bookings.declineMultiServiceBooking")["from_statuses"] == pre["from_statuses"]
     s, _ = client.decline(mid, {"declineBookingsInfo": infos(client, ids)})
     assert s == 200
 
@@ -242,8 +243,11 @@ def test_seed_reset_snapshot():
     assert snap["bookings"]["b1"]["revision"] == "3" and snap["multiServiceBookings"] == {"m1": ["b1"]}
     snap["bookings"]["b1"]["status"] = "X"
     assert emu.bookings["b1"]["status"] == "PENDING"
-    emu.reset()
-    assert emu.snapshot() == {"bookings": {}, "multiServiceBookings": {}}
+    emu.reset()  # back to the initial seed
+    assert emu.snapshot()["bookings"]["b1"]["status"] == "PENDING"
+    emu.reset(seed=None)
+    snap = emu.snapshot()
+    assert snap["bookings"] == {} and snap["multiServiceBookings"] == {} and snap["services"] == {}
 
 
 def test_fixed_clock():

@@ -74,17 +74,21 @@ def test_unknown_operation_gets_a_suggestion():
 
 
 def test_against_the_emulator_only_what_it_emulates_is_fuzzed(served, tmp_path):
-    # read-only by default: of the emulated operations only getMultiServiceBooking is a GET
+    # read-only by default: only the GETs of the emulated operations (10 of them)
     p = cli("--url", served, "--examples", "2", "--junit", str(tmp_path / "j.xml"),
             env={"WIX_API_KEY": "k", "WIX_SITE_ID": "s"})
     assert p.returncode == 0, p.stdout + p.stderr
-    assert p.stdout.startswith("1 operations,") and "0 failures" in p.stdout
-    assert "fuzzing the 1 operation(s) it emulates" in p.stderr
+    assert p.stdout.startswith("10 operations,") and "0 failures" in p.stdout
+    assert "fuzzing the 10 operation(s) it emulates" in p.stderr
     suite = ET.parse(tmp_path / "j.xml").getroot()
-    assert [c.get("name") for c in suite.iter("testcase")] == ["bookings.getMultiServiceBooking"]
+    from wixcontracts.catalog import Catalog
+    from wixcontracts.emulator.core import EMULATED
+
+    gets = sorted(o for o in EMULATED if Catalog().operation(o)["method"] == "GET")
+    assert sorted(c.get("name") for c in suite.iter("testcase")) == gets and len(gets) == 10
     # naming an operation the emulator does not emulate is refused before any request
-    p = cli("--url", served, "--operations", "bookings.getBookingAnonymously")
-    assert p.returncode == 2 and "does not emulate bookings.getBookingAnonymously" in p.stderr
+    p = cli("--url", served, "--operations", "staff-members.getDeletedStaffMember")
+    assert p.returncode == 2 and "does not emulate staff-members.getDeletedStaffMember" in p.stderr
 
 
 def test_an_unreachable_target_is_exit_2_before_fuzzing():

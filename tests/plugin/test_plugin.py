@@ -299,7 +299,7 @@ def test_gen(wix_api):
     print("DOC", json.dumps(a, sort_keys=True))
 
 def test_not_emulated_is_generated(wix_api):
-    r = httpx.get("https://www.wixapis.com/bookings/v2/resources/" + B1, headers=H)
+    r = httpx.get("https://www.wixapis.com/bookings/staff/v2/staff-members/trash-bin/" + B1, headers=H)
     assert r.status_code == 200 and wix_api.calls.last.source == "generated"
 """, "-s")
     r.assert_outcomes(passed=2)

@@ -12,8 +12,6 @@ import json
 import logging
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
 
 from .core import Emulator
 
@@ -30,61 +28,96 @@ def envelope(code: str, description: str) -> dict:
             "details": {"applicationError": {"code": code, "description": description, "data": {}}}}
 
 
-def _json(status: int, payload, headers: dict | None = None) -> Response:
-    body = json.dumps(payload, allow_nan=False, ensure_ascii=True)
-    headers = {k: v for k, v in (headers or {}).items() if k.lower() not in ("content-type", "content-length")}
-    return Response(body, status_code=status, headers=headers, media_type=_JSON)
+def _encode(status: int, payload, headers: dict | None = None) -> tuple[list, bytes]:
+    body = json.dumps(payload, allow_nan=False, ensure_ascii=True).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    for k, v in (headers or {}).items():
+        if k.lower() not in ("content-type", "content-length"):
+            raw.append((k.lower().encode("latin-1"), str(v).encode("latin-1")))
+    return raw, body
+
+
+async def _respond(send, status: int, payload, headers: dict | None = None) -> None:
+    raw, body = _encode(status, payload, headers)
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _TooLarge()
+async def _read_body(scope, receive, limit: int) -> bytes:
+    for k, v in scope.get("headers") or ():
+        if k == b"content-length" and v.isdigit() and int(v) > limit:
+            raise _TooLarge()
     chunks, size = [], 0
-    async for chunk in request.stream():
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body") or b""
         size += len(chunk)
         if size > limit:
             raise _TooLarge()
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body"):
+            break
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+async def _lifespan(receive, send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return
 
 
 def create_app(emulator: Emulator | None = None, *, max_body: int = MAX_BODY) -> Starlette:
+    """A Starlette app (``app.state.emulator``) whose every request goes straight to ``emulator.handle``:
+    plain ASGI underneath (no Starlette routing, middleware, request or response objects on the way)."""
     emu = emulator if emulator is not None else Emulator()
 
-    async def dispatch(request: Request) -> Response:
-        raw = request.scope.get("raw_path")
-        path = raw.decode("latin-1") if raw else request.url.path
-        if request.method == "GET" and path.split("?", 1)[0] == OPERATIONS_PATH:
-            return _json(200, {"emulator": "wixcontracts", "operations": sorted(emu.handlers)})
-        try:
-            body = await _read_body(request, max_body)
-        except _TooLarge:
-            return _json(413, envelope("PAYLOAD_TOO_LARGE", f"request body larger than {max_body} bytes"))
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        # the core is synchronous and guarded by its own lock; it is fast enough to run inline
-        status, out_headers, payload = emu.handle(request.method, path, headers, body)
-        return _json(status, payload, out_headers)
-
     async def asgi(scope, receive, send) -> None:
-        if scope["type"] != "http":  # websockets: refused (the ASGI server answers 403)
-            if scope["type"] == "websocket":
+        kind = scope["type"]
+        if kind != "http":
+            if kind == "websocket":  # refused (the ASGI server answers 403)
                 await send({"type": "websocket.close", "code": 1008})
+            elif kind == "lifespan":
+                await _lifespan(receive, send)
             return
         try:
-            response = await dispatch(Request(scope, receive))
+            raw = scope.get("raw_path")
+            path = raw.decode("latin-1") if raw else scope["path"]
+            qs = scope.get("query_string")
+            if qs and "?" not in path:
+                path = f"{path}?{qs.decode('latin-1')}"
+            try:
+                body = await _read_body(scope, receive, max_body)
+            except _TooLarge:
+                await _respond(send, 413, envelope("PAYLOAD_TOO_LARGE", f"request body larger than {max_body} bytes"))
+                return
+            # the core reads headers only to check Authorization (require_auth)
+            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope.get("headers") or ()} \
+                if emu.require_auth or type(emu).handle is not Emulator.handle else {}
+            # the core is synchronous and guarded by its own lock; it is fast enough to run inline
+            status, out_headers, payload = emu.handle(scope["method"], path, headers, body)
+            raw_headers, out = _encode(status, payload, out_headers)
         except Exception:  # noqa: BLE001 - a bug: still the Wix envelope, never a plain-text 500
             log.exception("unexpected error handling %s %s", scope.get("method"), scope.get("path"))
-            response = _json(500, envelope("INTERNAL_ERROR", "unexpected error in the emulator (logged)"))
-        await response(scope, receive, send)
+            status = 500
+            raw_headers, out = _encode(500, envelope("INTERNAL_ERROR", "unexpected error in the emulator (logged)"))
+        await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+        await send({"type": "http.response.body", "body": out})
 
-    # every HTTP request, whatever its method or path, goes to the emulator: Starlette's own routing would
-    # answer some (a path parameter holding a %0A newline, an unlisted method) with plain-text 404/405
+    # every request, whatever its method or path, goes to the emulator: Starlette's own routing would answer
+    # some (a path parameter holding a %0A newline, an unlisted method) with plain-text 404/405; the
+    # middleware stack is the emulator's own front (it answers every error with the Wix envelope itself)
     app = Starlette()
     app.router.default = asgi
+    app.middleware_stack = asgi
     app.state.emulator = emu
     return app

@@ -1,533 +1,405 @@
-"""Transport-free core of the emulator: ``Emulator.handle(method, path, headers, body) -> (status, headers, body)``.
+"""The emulator: one consistent state behind every emulated operation of the catalog.
 
-Routes, error codes/statuses and status preconditions come from ``contracts/catalog.json``; request
-validation is the validation engine's (``wixcontracts.validate.Contracts`` on ``schemas/rest/<op>.{request,path}.json``). Choices the docs leave open: ``policy.DECISIONS``."""
+    emu = Emulator(seed="business")                        # or seed_state={...}, scenarios=["eventual-consistency"]
+    status, headers, body = emu.handle("POST", "/_api/bookings-service/v2/bookings", headers, body_bytes)
+    status, headers, body = emu.dispatch("bookings.createBooking", {}, message)   # an already-read request
+    emu.emulates("bookings.createBooking"); emu.events; emu.on_event(print)
+
+``handle`` = route (``routing.py``) + read the request as the gateway does and validate it
+(``Contracts.check_request``) + :meth:`Emulator.dispatch`.  Handlers live in ``handlers/`` (one module per
+service), registered by operation id; every other catalog operation answers 501 ``NOT_EMULATED``.  Paths under
+``/_wixcontracts/`` are the emulator's own controls (``control.py``).  Every choice the docs leave open is in
+``policy.DECISIONS``."""
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 import threading
-import uuid
-from datetime import datetime, timezone
-from typing import Any, Callable
-from urllib.parse import unquote
+import weakref
+from datetime import datetime
+from typing import Any, Callable, Iterable, NamedTuple
 
-from ..catalog import Catalog
-from .policy import FROM_STATUSES
+from ..catalog import Catalog, UnknownOperation
+from . import shapes
+from .clock import Clock, rfc3339
+from .errors import JSON_HEADERS, ValidationFailure, WixError, invalid, violation, violations
+from .events import DomainEvent, EventBus
+from .handlers import HANDLERS
+from .routing import CONTROL_PREFIX, MethodNotAllowed, Router
+from .scenarios import Scenarios
+from .slots import Availability, Occupancy
+from .store import Store
+from .wql import WqlError
 
 Response = tuple[int, dict[str, str], Any]
 
-_JSON = {"content-type": "application/json"}
 MAX_BODY_DEPTH = 100  # protobuf's JSON parsers refuse deeper messages (their default recursion limit)
-# validation-engine finding rule → Wix violatedRule (policy validation.violated_rule)
-_RULES = {"required": "REQUIRED_FIELD", "oneOf-required": "REQUIRED_FIELD", "format": "FORMAT", "int64": "FORMAT",
-          "minLength": "MIN_LENGTH", "maxLength": "MAX_LENGTH", "minimum": "MIN", "maximum": "MAX",
-          "exclusiveMinimum": "MIN", "exclusiveMaximum": "MAX", "minItems": "MIN_SIZE", "maxItems": "MAX_SIZE"}
 
 
-class WixError(Exception):
-    """An application error; rendered with the Wix envelope."""
-
-    def __init__(self, http: int, code: str, description: str, data: dict | None = None, headers=None):
-        super().__init__(description)
-        self.http, self.code, self.description, self.data = http, code, description, data or {}
-        self.headers = headers or {}
-
-    def body(self) -> dict:
-        return {"message": f"{self.code}: {self.description}",
-                "details": {"applicationError": {"code": self.code, "description": self.description,
-                                                 "data": self.data}}}
+def _no_number(text: str):
+    raise ValueError(text)
 
 
-class ValidationFailure(Exception):
-    def __init__(self, violations: list[dict]):
-        super().__init__(violations[0]["description"] if violations else "invalid request")
-        self.violations = violations
-
-    def body(self) -> dict:
-        first = self.violations[0]
-        return {"message": f"INVALID_ARGUMENT: {first['field'] or 'request'}: {first['description']}",
-                "details": {"validationError": {"fieldViolations": self.violations}}}
+def _int(text: str) -> int:
+    return int(text) if len(text) < 300 else _no_number(text)
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+def _float(text: str) -> float:
+    f = float(text)
+    return f if f not in (float("inf"), float("-inf")) else _no_number(text)
 
 
-def _rfc3339(dt: datetime) -> str:
-    dt = dt.astimezone(timezone.utc)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+def _no_constant(name: str):
+    raise ValueError(name)
 
 
-def _field(parts) -> str:
-    out = ""
-    for p in parts:
-        if isinstance(p, int):
-            out += f"[{p}]"
-        else:
-            out += ("." if out else "") + str(p)
-    return out
+_DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_int, parse_float=_float)
 
 
-def _as_int(rev) -> int | None:
-    if isinstance(rev, bool):
-        return None
-    if isinstance(rev, int):
-        return rev
-    if isinstance(rev, str) and re.fullmatch(r"-?[0-9]{1,19}", rev):
-        return int(rev)
-    return None
+class Route(NamedTuple):
+    name: str  # operation id
+    method: str
+    path: str  # template
 
 
-def _dotted(ptr: str, instance) -> str:
-    """``/booking/additionalFields/0/id`` → ``booking.additionalFields[0].id`` (indices told apart from keys
-    by walking ``instance``; past the end of the instance every part is a key)."""
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in ptr.split("/")[1:]] if ptr else []
-    out, node = [], instance
-    for p in parts:
-        if isinstance(node, list) and p.isdigit():
-            out.append(int(p))
-            node = node[int(p)] if int(p) < len(node) else None
-        else:
-            out.append(p)
-            node = node.get(p) if isinstance(node, dict) else None
-    return _field(out)
+#: every emulated operation id, in catalog order
+EMULATED: tuple[str, ...] = tuple(sorted(HANDLERS))
+
+__all__ = ["EMULATED", "Emulator", "ValidationFailure", "WixError"]
 
 
-def _violations(findings, instance) -> list[dict]:
-    """Error findings of the validation engine → Wix ``fieldViolations`` (policy validation.*)."""
-    return [{"field": _dotted(f.pointer, instance), "description": f.message,
-             "violatedRule": _RULES.get(f.rule, "OTHER"), "ruleName": f.rule} for f in findings]
+class Shared:
+    """What every emulator over one catalog shares (built once): the validation engine with its compiled
+    schemas, the router, read-only strip plans, entity field checkers."""
+
+    def __init__(self, catalog: Catalog, contracts=None):
+        from ..validate import Contracts
+
+        self.catalog = catalog
+        self.contracts = contracts if contracts is not None else Contracts(catalog)
+        self.router = Router(catalog.operations.values())
+        self._plans: dict[tuple, Any] = {}
+        self._checkers: dict[tuple, Any] = {}
+        self._props: dict[tuple, set] = {}
+        self.lock = threading.Lock()
+
+    def schema(self, op: str, kind: str = "request") -> dict:
+        return self.contracts.compiled(op, kind, "rest").schema
+
+    def _node(self, root: dict, path: Iterable[str]):
+        from ..validate.wire import Shapes
+
+        sh = Shapes(root)
+        node: Any = root
+        for part in path:
+            if part == "[]":
+                node = sh.items(node)
+            else:
+                node = (sh.properties(node) or {}).get(part)
+        return node
+
+    def strip_plan(self, op: str, *path: str):
+        """Plan dropping the read-only fields of the request schema of ``op`` under ``path``."""
+        key = (op, path)
+        if key not in self._plans:
+            root = self.schema(op, "request")
+            self._plans[key] = shapes.strip_plan(root, self._node(root, path))
+        return self._plans[key]
+
+    def checker(self, op: str, kind: str, *path: str):
+        """``known(dotted)`` for the object at ``path`` of the ``kind`` schema of ``op``."""
+        key = (op, kind, path)
+        if key not in self._checkers:
+            root = self.schema(op, kind)
+            self._checkers[key] = shapes.field_checker(root, self._node(root, path))
+        return self._checkers[key]
+
+    def props(self, op: str, kind: str, *path: str) -> set[str]:
+        key = (op, kind, path)
+        if key not in self._props:
+            root = self.schema(op, kind)
+            self._props[key] = shapes.properties(root, self._node(root, path))
+        return self._props[key]
 
 
-def _resolve(root: dict, node):
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#/"):
-        target = root
-        for part in node["$ref"][2:].split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
+_SHARED: "weakref.WeakKeyDictionary[Catalog, Shared]" = weakref.WeakKeyDictionary()
+_DEFAULT: list[Catalog] = []
+_SHARED_LOCK = threading.Lock()
 
 
-def _strip_read_only(value, node, root: dict, depth: int = 0):
-    """``value`` without the properties the schema marks ``readOnly`` (at any depth; $refs followed)."""
-    node = _resolve(root, node)
-    if depth > 32 or not isinstance(node, dict):
-        return value
-    if isinstance(value, dict) and isinstance(node.get("properties"), dict):
-        props = node["properties"]
-        out = {}
-        for k, v in value.items():
-            sub = _resolve(root, props.get(k))
-            if isinstance(sub, dict) and (sub.get("readOnly") or (props.get(k) or {}).get("readOnly")):
-                continue
-            out[k] = _strip_read_only(v, sub, root, depth + 1) if sub is not None else v
-        return out
-    if isinstance(value, list) and isinstance(node.get("items"), dict):
-        return [_strip_read_only(v, node["items"], root, depth + 1) for v in value]
-    return value
-
-
-class _Route:
-    def __init__(self, op: dict, template: str):
-        self.op = op
-        self.name = op["id"]
-        self.method = op["method"].upper()
-        pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>[^/]*)", re.escape(template))
-        self.regex = re.compile(f"^{pattern}/?$")
-
-
-EMULATED = tuple(f"bookings.{n}" for n in (
-    "cancelBooking", "cancelMultiServiceBooking", "confirmBooking", "confirmMultiServiceBooking",
-    "createBooking", "createMultiServiceBooking", "declineBooking", "declineMultiServiceBooking",
-    "getMultiServiceBooking", "markBookingAsPending"))
+def shared(catalog: Catalog | None = None, contracts=None) -> Shared:
+    """The :class:`Shared` of ``catalog`` (default: the committed contracts), built once per catalog."""
+    with _SHARED_LOCK:
+        if catalog is None:
+            if contracts is not None:
+                catalog = contracts.catalog
+            else:
+                if not _DEFAULT:
+                    _DEFAULT.append(Catalog())
+                catalog = _DEFAULT[0]
+        s = _SHARED.get(catalog)
+        if s is None or (contracts is not None and s.contracts is not contracts):
+            s = Shared(catalog, contracts)
+            _SHARED[catalog] = s
+        return s
 
 
 class Emulator:
-    """Stateful stand-in for the operations in ``EMULATED``; other contract operations are
-    not routed (404), and ``emulates(op)`` says which is which."""
-
-    def emulates(self, op: str) -> bool:
-        return op in self.handlers
+    """Stateful stand-in for the operations in :data:`EMULATED` (``emulates(op)``); every other operation of
+    the catalog is routed, validated and answered 501 ``NOT_EMULATED``."""
 
     def __init__(self, catalog: Catalog | None = None, seed_state: dict | None = None,
-                 clock: Callable[[], datetime] | None = None, *, require_auth: bool = False):
+                 clock: Clock | Callable[[], datetime] | datetime | str | None = None, *,
+                 require_auth: bool = False, seed: str | dict | None = None, scenarios: Iterable = (),
+                 contracts=None, max_events: int | None = None):
+        self._shared = shared(catalog, contracts)
+        self.catalog = self._shared.catalog
+        self.contracts = self._shared.contracts
         self.require_auth = require_auth
-        self.catalog = catalog or Catalog()
-        self.clock = clock or _now
+        self.clock = clock if isinstance(clock, Clock) else Clock(clock)
         self.lock = threading.RLock()
-        self.routes: list[_Route] = []
-        handlers = {"createBooking": self._create_booking,
-                    "declineMultiServiceBooking": self._decline_msb,
-                    "cancelBooking": self._cancel_booking,
-                    "confirmBooking": self._set_status("bookings.confirmBooking"),
-                    "declineBooking": self._set_status("bookings.declineBooking"),
-                    "markBookingAsPending": self._set_status("bookings.markBookingAsPending"),
-                    "createMultiServiceBooking": self._create_msb,
-                    "getMultiServiceBooking": self._get_msb,
-                    "confirmMultiServiceBooking": self._confirm_msb,
-                    "cancelMultiServiceBooking": self._cancel_msb}
-        self.handlers = {f"bookings.{k}": v for k, v in handlers.items()}
-        for op in self.catalog.operations.values():
-            if "rest" not in op.get("surfaces", ["rest"]) or not op.get("path") or op["id"] not in self.handlers:
-                continue  # only emulated operations are routed (see EMULATED)
-            for t in [op["path"], *op.get("aliases", [])]:
-                self.routes.append(_Route(op, t))
-        from ..validate import Contracts
+        self.store = Store()
+        self.occ = Occupancy()
+        self.avail = Availability(self.store, self.occ, self.clock)
+        self.bus = EventBus(max_events)
+        self.scenarios = Scenarios()
+        self.handlers: dict[str, Callable[[dict, dict], dict]] = {
+            op: (lambda fn: lambda params, msg: fn(self, params, msg))(fn) for op, fn in HANDLERS.items()}
+        self._pending: list[DomainEvent] = []
+        self._stamp: str | None = None
+        self._owned = False
+        self._initial = (seed, seed_state, [s if isinstance(s, str) else tuple(s) for s in scenarios])
+        self._start()
 
-        self.contracts = Contracts(self.catalog)
-        self.bookings: dict[str, dict] = {}
-        self.msbs: dict[str, list[str]] = {}
+    # ================================================================ state
+    def _start(self) -> None:
+        from . import seeds
+
+        seed, seed_state, scenarios = self._initial
+        for spec in scenarios:
+            self.enable_scenario(spec)
+        if seed is not None:
+            seeds.apply(self, seeds.load(seed))
         if seed_state:
-            self.seed(seed_state)
+            seeds.apply(self, seed_state)
 
-    # ---------------------------------------------------------------- state
-    def reset(self) -> None:
+    def reset(self, seed: str | dict | None = ..., scenarios: Iterable | None = None) -> None:
+        """Back to the initial state (the seed and scenarios the emulator was created with), or to ``seed``
+        / ``scenarios`` when given.  Events are cleared; listeners stay."""
         with self.lock:
-            self.bookings, self.msbs = {}, {}
+            s0, st0, sc0 = self._initial
+            if seed is not ...:
+                s0, st0 = seed, None
+            if scenarios is not None:
+                sc0 = list(scenarios)
+            self._initial = (s0, st0, sc0)
+            self.store.__init__()
+            self.occ.clear()
+            self.scenarios.clear()
+            self.bus.clear()
+            self._start()
 
     def seed(self, state: dict) -> None:
-        """Add bookings / multi-service bookings (policy ``state.shape``)."""
+        """Add entities to the state (format: ``seeds.py``; also the legacy ``{bookings, multiServiceBookings}``)."""
+        from . import seeds
+
         with self.lock:
-            bookings = state.get("bookings") or {}
-            items = bookings.values() if isinstance(bookings, dict) else bookings
-            for b in items:
-                b = copy.deepcopy(b)
-                b.setdefault("id", str(uuid.uuid4()))
-                b["revision"] = str(b.get("revision", 1))
-                b.setdefault("status", "CREATED")
-                ts = _rfc3339(self.clock())
-                b.setdefault("createdDate", ts)
-                b.setdefault("updatedDate", b["createdDate"])
-                self.bookings[b["id"]] = b
-            msbs = state.get("multiServiceBookings") or {}
-            if isinstance(msbs, list):
-                msbs = {m["id"]: m.get("bookings", []) for m in msbs}
-            for mid, ids in msbs.items():
-                self.msbs[mid] = [i["bookingId"] if isinstance(i, dict) else i for i in ids]
+            seeds.apply(self, state)
 
     def snapshot(self) -> dict:
         with self.lock:
-            return {"bookings": copy.deepcopy(self.bookings), "multiServiceBookings": copy.deepcopy(self.msbs)}
+            return self.store.snapshot()
 
-    # ---------------------------------------------------------------- transport-free entry point
+    @property
+    def bookings(self) -> dict[str, dict]:
+        return self.store.bookings
+
+    @property
+    def msbs(self) -> dict[str, list[str]]:
+        return self.store.msbs
+
+    @property
+    def routes(self) -> list["Route"]:
+        """Every path (canonical and aliases) of every emulated operation."""
+        return [Route(o["id"], o["method"].upper(), t) for o in self.catalog.operations.values()
+                if o["id"] in self.handlers and o.get("path") for t in (o["path"], *o.get("aliases", []))]
+
+    def enable_scenario(self, spec) -> None:
+        name, params = self.scenarios.enable(spec)
+        if name == "eventual-consistency":
+            self.store.set_lag(float(params["lagSeconds"]))
+
+    def disable_scenario(self, name: str) -> None:
+        self.scenarios.disable(name)
+        if name == "eventual-consistency":
+            self.store.set_lag(None)
+
+    # ================================================================ events
+    @property
+    def events(self) -> list[DomainEvent]:
+        return self.bus.events
+
+    @property
+    def listener_errors(self):
+        return self.bus.listener_errors
+
+    def on_event(self, callback: Callable[[DomainEvent], Any]) -> Callable[[], None]:
+        """Call ``callback(event)`` after every committed state change; returns an unsubscribe function."""
+        return self.bus.on_event(callback)
+
+    def emit(self, event_type: str, entity_id: str, entity: Any, operation: str | None = None) -> None:
+        """Record a domain event of the running operation (published once it succeeds)."""
+        self._pending.append(DomainEvent.of(event_type, entity_id, entity, self.now_text(), operation))
+
+    # ================================================================ helpers for handlers
+    def now_text(self) -> str:
+        """The clock's now as RFC 3339 (one value for every timestamp an operation writes)."""
+        if self._stamp is None:
+            self._stamp = rfc3339(self.clock.now())
+        return self._stamp
+
+    def emit_frozen(self, event_type: str, entity_id: str, frozen: bytes, operation: str | None = None) -> None:
+        """:meth:`emit` with the entity already marshalled."""
+        self._pending.append(DomainEvent(event_type, entity_id, frozen, self.now_text(), operation))
+
+    def own(self, value: Any) -> Any:
+        """``value`` from the request message, safe to store: the message itself when ``handle`` parsed it, a copy
+        when ``dispatch`` was given the caller's."""
+        return value if self._owned else shapes.clone(value)
+
+    def fail(self, op: str, code: str, description: str, fallback_http: int, field: str | None = None,
+             **data) -> WixError:
+        """The error ``code`` of ``op``: its documented HTTP status when the catalog has one, else
+        ``fallback_http`` (policy ``errors.statuses``)."""
+        for e in self.catalog.operations[op].get("errors") or ():
+            if e["code"] == code:
+                return WixError(int(e["http"]), code, description, data, field=field)
+        return WixError(fallback_http, code, description, data, field=field)
+
+    def changed(self, table: str, entity: dict, deleted: bool = False) -> None:
+        """A write to ``table`` (bookings: the occupancy index follows)."""
+        eid = entity["id"]
+        if table == "bookings":
+            if deleted:
+                self.occ.forget(eid)
+            else:
+                self.occ.update(entity)
+        elif table == "services":
+            self.avail.invalidate()
+        if self.store.lag:
+            self.store.wrote(table, eid, None if deleted else entity, self.clock.now())
+
+    # ================================================================ transport-free entry points
+    def emulates(self, op: str) -> bool:
+        """Whether ``op`` (id, or a bare name only one service has) is emulated."""
+        if op in self.handlers:
+            return True
+        try:
+            return self.catalog.resolve(op) in self.handlers
+        except (UnknownOperation, KeyError):
+            return False
+
     def handle(self, method: str, path: str, headers: dict | None = None, body_bytes: bytes | None = b"") -> Response:
         method = method.upper()
         path, _, query = path.partition("?")
-        matched = [(r, m) for r in self.routes if (m := r.regex.match(path))]
-        if not matched:
-            return self._error(WixError(404, "NOT_FOUND", f"no route for {method} {unquote(path)}"))
-        route_match = next(((r, m) for r, m in matched if r.method == method), None)
-        if route_match is None:
-            allowed = ", ".join(sorted({r.method for r, _ in matched}))
-            return self._error(WixError(405, "METHOD_NOT_ALLOWED", f"{method} not allowed; use {allowed}",
-                                        headers={"allow": allowed}))
-        route, m = route_match
-        if self.require_auth and not any(k.lower() == "authorization"
-                                         for k, v in (headers or {}).items()):
-            return self._error(WixError(401, "UNAUTHENTICATED", "missing Authorization header"))
-        params = {k: unquote(v) for k, v in m.groupdict().items()}
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            from .control import handle_control
+
+            return handle_control(self, method, path, query, body_bytes)
+        try:
+            hit = self._shared.router.match(method, path)
+        except MethodNotAllowed as e:
+            allowed = ", ".join(e.allowed)
+            return self._error_response(None, WixError(405, "METHOD_NOT_ALLOWED", f"{method} not allowed; use {allowed}",
+                                                       headers={"allow": allowed}))
+        if hit is None:
+            from urllib.parse import unquote
+
+            return self._error_response(None, WixError(404, "NOT_FOUND", f"no route for {method} {unquote(path)}"))
+        op, params = hit
+        if self.require_auth and not any(k.lower() == "authorization" for k in (headers or {})):
+            return self._error_response(None, WixError(401, "UNAUTHENTICATED", "missing Authorization header"))
         try:
             body = self._parse(body_bytes)
-            message = self._validate(route.name, params, body, query, method)
-            result = self.handlers[route.name](params, message)
-        except WixError as e:
-            return self._error(e)
+            message = self._validate(op["id"], params, body, query, method)
         except ValidationFailure as e:
-            return 400, dict(_JSON), e.body()
-        return 200, dict(_JSON), result
+            return 400, dict(JSON_HEADERS), e.body()
+        return self.dispatch(op["id"], params, message, _owned=True)
 
-    def _error(self, e: WixError) -> Response:
-        return e.http, {**_JSON, **e.headers}, e.body()
+    def dispatch(self, op_id: str, path_params: dict | None, message: dict, *, _owned: bool = False) -> Response:
+        """Run the handler of ``op_id`` on an already-read request message (``WireRequest.full``: the path's
+        fields bound).  No routing, no validation; ``message`` is not changed.  Returns ``(status, headers,
+        body)``."""
+        fn = self.handlers.get(op_id)
+        if fn is None:
+            try:
+                op_id = self.catalog.resolve(op_id)
+            except UnknownOperation as e:
+                return self._error_response(None, WixError(404, "NOT_FOUND", str(e)))
+            fn = self.handlers.get(op_id)
+            if fn is None:
+                return self._error_response(op_id, WixError(
+                    501, "NOT_EMULATED", f"{op_id} is not emulated by wixcontracts (GET {CONTROL_PREFIX}/operations "
+                    "lists what is)", {"operation": op_id}))
+        message = message if isinstance(message, dict) else {}
+        with self.lock:
+            self._pending, self._stamp, self._owned = [], None, _owned
+            try:
+                result = fn(dict(path_params or {}), message)
+            except WixError as e:
+                self._pending = []
+                return self._error_response(op_id, e)
+            except ValidationFailure as e:
+                self._pending = []
+                return 400, dict(JSON_HEADERS), e.body()
+            except WqlError as e:
+                self._pending = []
+                return 400, dict(JSON_HEADERS), invalid(e.field, e.description, e.rule, e.rule_name).body()
+            events, self._pending, self._owned = self._pending, [], False
+        self.bus.publish(events)
+        return 200, dict(JSON_HEADERS), result
+
+    # ================================================================ internals
+    def _error_response(self, op: str | None, e: WixError) -> Response:
+        if op is not None and e.http == 400 and not any(x["code"] == e.code
+                                                        for x in self.catalog.operations[op].get("errors") or ()):
+            return 400, dict(JSON_HEADERS), e.as_validation().body()  # policy errors.400_shape
+        return e.http, {**JSON_HEADERS, **e.headers}, e.body()
 
     @staticmethod
     def _parse(body_bytes: bytes | None):
         """Strict JSON, as a proto3 JSON parser reads it: UTF-8, no NaN/Infinity, numbers that fit, valid
         Unicode strings, at most ``MAX_BODY_DEPTH`` levels of nesting (``validate.io.loads``)."""
-        if not body_bytes or not body_bytes.strip():
+        if isinstance(body_bytes, str):
+            body_bytes = body_bytes.encode("utf-8", "surrogatepass")
+        if not body_bytes or not body_bytes.strip(b" \t\n\r"):  # JSON's whitespace only (not \x0b, \x0c)
             return {}
+        # fast path: a body that cannot be too deep and has no \\u escape (an unpaired surrogate) is read by the C
+        # decoder, refusing NaN / Infinity and out-of-range numbers; any problem: the strict reader says what, where
+        if body_bytes.count(b"{") + body_bytes.count(b"[") <= MAX_BODY_DEPTH and b"\\u" not in body_bytes:
+            try:
+                return _DECODER.decode(body_bytes.decode("utf-8-sig"))
+            except (ValueError, UnicodeDecodeError):
+                pass
         from ..validate.io import InputError, loads
 
         try:
             return loads(body_bytes.decode("utf-8-sig"), "body", max_depth=MAX_BODY_DEPTH, unicode_strict=True)
         except (InputError, UnicodeDecodeError) as e:
             msg = str(e).removeprefix("body: ")
-            raise ValidationFailure([{"field": "", "description": f"request body is not valid JSON: {msg}",
-                                      "violatedRule": "OTHER", "ruleName": "json"}]) from None
+            raise ValidationFailure([violation("", f"request body is not valid JSON: {msg}", "OTHER", "json")]) from None
 
     def _validate(self, op: str, params: dict, body, query: str = "", method: str = "POST") -> dict:
-        """The request as the gateway reads it (``wixcontracts.validate.wire``: body or query, path fields
-        repeated and compared, proto names), through the validation engine; its errors (not its warnings,
-        e.g. read-only fields) become one fieldViolation each (policy validation.*).  Returns the request
-        message with the path's fields set."""
+        """The request as the gateway reads it (``wixcontracts.validate.wire``), through the validation engine;
+        its errors (not its warnings) become fieldViolations (policy validation.*).  Returns the request message
+        with the path's fields set."""
         if body is None:  # JSON null: the engine reads a None body as "no body" ({}), the wire had one
-            raise ValidationFailure([{"field": "", "description": "expected object, got null",
-                                      "violatedRule": "OTHER", "ruleName": "type"}])
-        res, wire = self.contracts.check_request(op, body, path_params=params, query=query, method=method)
-        path = [f for f in res.errors if f.location == "path"]
-        if path:
-            raise ValidationFailure(_violations(path, params))
+            raise ValidationFailure([violation("", "expected object, got null", "OTHER", "type")])
+        res, wire = self.contracts.check_request(op, body, path_params=params or None, query=query, method=method)
         if res.errors:
-            raise ValidationFailure(_violations(res.errors, wire.message if wire is not None else body))
+            path = [f for f in res.errors if f.location == "path"]
+            if path:
+                raise ValidationFailure(violations(path, params))
+            raise ValidationFailure(violations(res.errors, wire.message if wire is not None else body))
         return wire.full if wire is not None else body
-
-    # ---------------------------------------------------------------- catalog helpers
-    def _code(self, op: str, code: str, fallback_http: int) -> int:
-        for e in self.catalog.operation(op).get("errors", []):
-            if e["code"] == code:
-                return int(e["http"])
-        return fallback_http
-
-    def _err(self, op: str, code: str, description: str, fallback_http: int, **data) -> WixError:
-        return WixError(self._code(op, code, fallback_http), code, description, data)
-
-    def _precondition(self, op: str) -> dict:
-        """The catalog's first precondition; for operations it documents none, policy ``FROM_STATUSES``."""
-        pre = self.catalog.operation(op).get("preconditions") or []
-        if pre:
-            return pre[0]
-        if op in FROM_STATUSES:
-            allowed, to = FROM_STATUSES[op]
-            return {"from_statuses": list(allowed), "to_status": to}
-        return {"from_statuses": [], "to_status": None}
-
-    @staticmethod
-    def _status_ok(pre: dict, status) -> bool:
-        allowed = pre.get("from_statuses") or []
-        return status != pre.get("to_status") and (not allowed or status in allowed)
-
-    def _touch(self, b: dict) -> None:
-        b["revision"] = str(int(b["revision"]) + 1)
-        b["updatedDate"] = _rfc3339(self.clock())
-
-    # ---------------------------------------------------------------- operations
-    def _new_booking(self, sent: dict, node, root: dict, flow: dict, ts: str) -> dict:
-        """A booking as createBooking stores it (policy create.*): read-only fields dropped, server fields set."""
-        booking = _strip_read_only(copy.deepcopy(sent or {}), node, root)
-        booking.update({"id": str(uuid.uuid4()), "revision": "1", "createdDate": ts, "updatedDate": ts,
-                        "status": "CONFIRMED" if (flow or {}).get("skipBusinessConfirmation") else "CREATED"})
-        return booking
-
-    def _create_booking(self, params: dict, body: dict) -> dict:
-        req = self.catalog.schema("bookings.createBooking", "request", "rest")
-        booking = self._new_booking(body.get("booking"), (req.get("properties") or {}).get("booking"), req,
-                                    body.get("flowControlSettings"), _rfc3339(self.clock()))
-        with self.lock:
-            self.bookings[booking["id"]] = booking
-            return {"booking": copy.deepcopy(booking)}
-
-    def _decline_msb(self, params: dict, body: dict) -> dict:
-        op = "bookings.declineMultiServiceBooking"
-        msb_id = params["multiServiceBookingId"]
-        pre = self._precondition(op)
-        infos = body.get("declineBookingsInfo") or []
-        with self.lock:
-            member_ids = self._require_msb(op, msb_id)
-            seen: list[str] = []
-            for i, info in enumerate(infos):
-                if "bookingId" not in info:
-                    raise ValidationFailure([{"field": f"declineBookingsInfo[{i}].bookingId",
-                                              "description": "bookingId is required",
-                                              "violatedRule": "REQUIRED_FIELD", "ruleName": "required"}])
-                if info.get("revision") is None:
-                    raise self._err(op, "REVISION_MISSING", f"declineBookingsInfo[{i}] has no revision", 400,
-                                    bookingId=info["bookingId"])
-                if info["bookingId"] in seen:
-                    raise self._err(op, "DUPLICATE_BOOKING_INFO", f"booking {info['bookingId']} is listed twice",
-                                    400, bookingId=info["bookingId"])
-                seen.append(info["bookingId"])
-            for bid in seen:
-                if bid not in member_ids or bid not in self.bookings:
-                    raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} not found in multi-service booking "
-                                    f"{msb_id}", 404, bookingId=bid)
-            missing = [b for b in member_ids if b not in seen]
-            if missing:
-                raise self._err(op, "NOT_ALL_BOOKINGS_WERE_SENT", "declineBookingsInfo must list every booking of "
-                                "the multi-service booking", 400, missingBookingIds=missing)
-            for info in infos:
-                b = self.bookings[info["bookingId"]]
-                if _as_int(info["revision"]) != int(b["revision"]):
-                    raise self._err(op, "BOOKING_REVISION_MISMATCH", f"booking {b['id']} is at revision "
-                                    f"{b['revision']}, request has {info['revision']}", 428,
-                                    bookingId=b["id"], currentRevision=b["revision"])
-            to_status = pre.get("to_status") or "DECLINED"
-            members = [self.bookings[b] for b in member_ids]
-            if members and all(b.get("status") == to_status for b in members):
-                raise self._err(op, "ALL_BOOKINGS_ARE_ALREADY_DECLINED", "all bookings are already declined", 428)
-            allowed = pre.get("from_statuses") or []
-            bad = [b["id"] for b in members if allowed and b.get("status") not in allowed]
-            if bad:
-                raise self._err(op, "INVALID_BOOKING_STATUS", f"bookings must be in {', '.join(allowed)} to be "
-                                "declined", 428, bookingIds=bad)
-            # all checks passed: apply everything (all_or_nothing)
-            by_id = {i["bookingId"]: i for i in infos}
-            for b in members:
-                b["status"] = to_status
-                if by_id[b["id"]].get("paymentStatus") is not None:
-                    b["paymentStatus"] = by_id[b["id"]]["paymentStatus"]
-                if "doubleBooked" in body:
-                    b["doubleBooked"] = body["doubleBooked"]
-                self._touch(b)
-            out = []
-            for b in members:
-                item = {"bookingId": b["id"]}
-                if body.get("returnFullEntity"):
-                    item["booking"] = copy.deepcopy(b)
-                out.append(item)
-            return {"multiServiceBooking": {"id": msb_id, "bookings": out}}
-
-    def _cancel_booking(self, params: dict, body: dict) -> dict:
-        op = "bookings.cancelBooking"
-        bid = params["bookingId"]
-        pre = self._precondition(op)
-        to_status = pre.get("to_status") or "CANCELED"
-        rev = body["revision"]  # required int64 in the contract: presence and form checked by _validate
-        with self.lock:
-            b = self.bookings.get(bid)
-            if b is None:
-                raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} not found", 404, bookingId=bid)
-            if _as_int(rev) != int(b["revision"]):
-                raise self._err(op, "BOOKING_REVISION_MISMATCH", f"booking {bid} is at revision {b['revision']}, "
-                                f"request has {rev}", 428, bookingId=bid, currentRevision=b["revision"])
-            allowed = pre.get("from_statuses") or []
-            if b.get("status") == to_status or (allowed and b.get("status") not in allowed):
-                raise self._err(op, "INVALID_BOOKING_STATUS", f"booking {bid} is {b.get('status')}", 428,
-                                bookingId=bid)
-            b["status"] = to_status
-            self._touch(b)
-            return {"booking": copy.deepcopy(b)}
-
-    # ---------------------------------------------------------------- operations from the SDK typings only
-    def _set_status(self, op: str) -> Callable[[dict, dict], dict]:
-        """confirmBooking / declineBooking / markBookingAsPending (policy sdk_ops.*): cancelBooking's rules with
-        the to_status and from_statuses of ``FROM_STATUSES``."""
-
-        def handler(params: dict, body: dict) -> dict:
-            bid = params["bookingId"]
-            pre = self._precondition(op)
-            rev = body["revision"]  # required int64: checked by _validate
-            with self.lock:
-                b = self.bookings.get(bid)
-                if b is None:
-                    raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} not found", 404, bookingId=bid)
-                if _as_int(rev) != int(b["revision"]):
-                    raise self._err(op, "BOOKING_REVISION_MISMATCH", f"booking {bid} is at revision "
-                                    f"{b['revision']}, request has {rev}", 428, bookingId=bid,
-                                    currentRevision=b["revision"])
-                if not self._status_ok(pre, b.get("status")):
-                    raise self._err(op, "INVALID_BOOKING_STATUS", f"booking {bid} is {b.get('status')}", 428,
-                                    bookingId=bid)
-                b["status"] = pre["to_status"]
-                for k in ("paymentStatus", "doubleBooked"):
-                    if body.get(k) is not None:
-                        b[k] = body[k]
-                self._touch(b)
-                return {"booking": copy.deepcopy(b)}
-
-        return handler
-
-    def _msb_out(self, msb_id: str, full: bool) -> dict:
-        out = []
-        for bid in self.msbs[msb_id]:
-            item = {"bookingId": bid}
-            if full and bid in self.bookings:
-                item["booking"] = copy.deepcopy(self.bookings[bid])
-            out.append(item)
-        return {"multiServiceBooking": {"id": msb_id, "bookings": out}}
-
-    def _require_msb(self, op: str, msb_id: str) -> list[str]:
-        """The booking ids of a multi-service booking, or its documented 404."""
-        if msb_id not in self.msbs:
-            raise self._err(op, "MULTI_SERVICE_BOOKING_NOT_FOUND", f"multi-service booking {msb_id} not found", 404)
-        return self.msbs[msb_id]
-
-    def _msb_members(self, op: str, msb_id: str) -> list[dict]:
-        for bid in self._require_msb(op, msb_id):
-            if bid not in self.bookings:
-                raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} of multi-service booking {msb_id} not "
-                                "found", 404, bookingId=bid)
-        return [self.bookings[b] for b in self.msbs[msb_id]]
-
-    def _check_statuses(self, op: str, pre: dict, members: list[dict]) -> None:
-        bad = [b["id"] for b in members if not self._status_ok(pre, b.get("status"))]
-        if bad:
-            raise self._err(op, "INVALID_BOOKING_STATUS", f"bookings {', '.join(bad)} cannot become "
-                            f"{pre.get('to_status')}", 428, bookingIds=bad)
-
-    def _create_msb(self, params: dict, body: dict) -> dict:
-        req = self.catalog.schema("bookings.createMultiServiceBooking", "request", "rest")
-        node = ((req.get("properties") or {}).get("bookings") or {}).get("items")
-        ts = _rfc3339(self.clock())
-        msb_id = str(uuid.uuid4())
-        info = {"id": msb_id}
-        if body.get("multiServiceBookingType") is not None:
-            info["type"] = body["multiServiceBookingType"]
-        bookings = []
-        for sent in body.get("bookings") or []:
-            b = self._new_booking(sent, node, req, body.get("flowControlSettings"), ts)
-            b["multiServiceBookingInfo"] = dict(info)
-            bookings.append(b)
-        with self.lock:
-            for b in bookings:
-                self.bookings[b["id"]] = b
-            self.msbs[msb_id] = [b["id"] for b in bookings]
-            return self._msb_out(msb_id, bool(body.get("returnFullEntity")))
-
-    def _get_msb(self, params: dict, body: dict) -> dict:
-        msb_id = params["multiServiceBookingId"]
-        with self.lock:
-            self._require_msb("bookings.getMultiServiceBooking", msb_id)
-            return self._msb_out(msb_id, True)
-
-    def _confirm_msb(self, params: dict, body: dict) -> dict:
-        op = "bookings.confirmMultiServiceBooking"
-        msb_id = params["multiServiceBookingId"]
-        pre = self._precondition(op)
-        infos = body.get("confirmBookingsInfo") or []
-        with self.lock:
-            members = self._msb_members(op, msb_id)
-            seen: dict[str, dict] = {}
-            for i, info in enumerate(infos):
-                for key in ("bookingId", "revision"):
-                    if info.get(key) is None:
-                        raise ValidationFailure([{"field": f"confirmBookingsInfo[{i}].{key}",
-                                                  "description": f"{key} is required",
-                                                  "violatedRule": "REQUIRED_FIELD", "ruleName": "required"}])
-                if info["bookingId"] in seen:
-                    raise ValidationFailure([{"field": f"confirmBookingsInfo[{i}].bookingId",
-                                              "description": f"booking {info['bookingId']} is listed twice",
-                                              "violatedRule": "OTHER", "ruleName": "unique"}])
-                seen[info["bookingId"]] = info
-            for bid in seen:
-                if bid not in self.msbs[msb_id]:
-                    raise self._err(op, "BOOKING_NOT_FOUND", f"booking {bid} not found in multi-service booking "
-                                    f"{msb_id}", 404, bookingId=bid)
-            for bid, info in seen.items():
-                b = self.bookings[bid]
-                if _as_int(info["revision"]) != int(b["revision"]):
-                    raise self._err(op, "BOOKING_REVISION_MISMATCH", f"booking {bid} is at revision "
-                                    f"{b['revision']}, request has {info['revision']}", 428,
-                                    bookingId=bid, currentRevision=b["revision"])
-            self._check_statuses(op, pre, members)
-            for b in members:  # all checks passed: apply everything
-                b["status"] = pre["to_status"]
-                if seen.get(b["id"], {}).get("paymentStatus") is not None:
-                    b["paymentStatus"] = seen[b["id"]]["paymentStatus"]
-                if body.get("doubleBooked") is not None:
-                    b["doubleBooked"] = body["doubleBooked"]
-                self._touch(b)
-            return self._msb_out(msb_id, bool(body.get("returnFullEntity")))
-
-    def _cancel_msb(self, params: dict, body: dict) -> dict:
-        op = "bookings.cancelMultiServiceBooking"
-        msb_id = params["multiServiceBookingId"]
-        pre = self._precondition(op)
-        with self.lock:
-            members = self._msb_members(op, msb_id)
-            self._check_statuses(op, pre, members)
-            for b in members:
-                b["status"] = pre["to_status"]
-                self._touch(b)
-            return self._msb_out(msb_id, bool(body.get("returnFullEntity")))

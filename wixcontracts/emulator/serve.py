@@ -1,14 +1,19 @@
 """``wixcontracts serve``: run the emulator over HTTP (uvicorn).  ``GET /_wixcontracts/operations`` lists
-the operations it emulates (``wixcontracts fuzz --url`` limits itself to them)."""
+the operations it emulates (``wixcontracts fuzz --url`` limits itself to them); the other control endpoints
+(reset, seed, clock, events, scenarios) are listed by ``GET /_wixcontracts`` (``emulator/control.py``)."""
 
 from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
+from typing import Optional
 
 import typer
 
 from ..cli import app, console, fail
+
+
+MAX_EVENTS = 100_000  # a long-running server keeps the newest domain events only (GET /_wixcontracts/events)
 
 
 def _is_loopback(host: str) -> bool:
@@ -71,23 +76,43 @@ def _port_free(host: str, port: int) -> str | None:
 def serve(
     host: str = typer.Option("127.0.0.1", help="interface to bind"),
     port: int = typer.Option(8787, min=1, max=65535, help="TCP port"),
-    seed: Path = typer.Option(None, help="JSON state file: {bookings: [...], multiServiceBookings: {...}}"),
+    seed: str = typer.Option("business", help="a shipped seed (business, empty) or a JSON seed file (services, "
+                                              "staff, schedules, bookings ...; see wixcontracts/emulator/seeds.py)"),
+    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="switch on a documented quirk (repeat): "
+                                                 "form-submission-revision, location-type-business, "
+                                                 "eventual-consistency[:lagSeconds=N]"),
+    clock: Optional[str] = typer.Option(None, "--clock", help="freeze the emulator's clock at this RFC 3339 instant"),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="allow binding a non-loopback interface"),
     require_auth: bool = typer.Option(False, "--require-auth", help="answer 401 when Authorization is missing"),
 ) -> None:
     """Serve the Bookings emulator (REST, canonical paths and aliases) until interrupted."""
     if not _is_loopback(host) and not allow_remote:
         fail(f"refusing to bind non-loopback host {host!r}; pass --allow-remote to do it anyway")
-    state = load_seed(seed) if seed is not None else None
+    from . import seeds
+    from .scenarios import parse as parse_scenario
+
+    state = seed if seed in seeds.names() else load_seed(Path(seed))
+    for spec in scenario or []:
+        try:
+            parse_scenario(spec)
+        except ValueError as e:
+            fail(f"--scenario: {e}")
+    from .core import Emulator
+
+    try:
+        emu = Emulator(seed=state, require_auth=require_auth, scenarios=scenario or (), clock=clock,
+                       max_events=MAX_EVENTS)
+    except (seeds.SeedError, ValueError) as e:
+        fail(f"--seed {seed}: {e}" if isinstance(e, seeds.SeedError) else f"--clock: {e}")
     why = _port_free(host, port)
     if why:
         fail(why)
     import uvicorn
 
     from .asgi import create_app
-    from .core import Emulator
-
-    emu = Emulator(seed_state=state, require_auth=require_auth)
-    console(stderr=True).print(f"emulator on http://{host}:{port}  ({len(emu.handlers)} operations emulated, "
-                               f"{len(emu.bookings)} bookings and {len(emu.msbs)} multi-service bookings seeded)")
+    n = emu.store.counts()
+    console(stderr=True).print(f"emulator on http://{host}:{port}  ({len(emu.handlers)} operations emulated; seed "
+                               f"{seed}: {n['services']} services, {n['staffMembers']} staff members, "
+                               f"{n['bookings']} bookings, {n['multiServiceBookings']} multi-service bookings"
+                               + (f"; scenarios {', '.join(scenario)}" if scenario else "") + ")")
     uvicorn.run(create_app(emu), host=host, port=port, log_level="warning")

@@ -1,0 +1,47 @@
+"""The flow over HTTP (the ASGI front on uvicorn: query strings, control endpoints) and the benchmark's code
+paths (no timing asserted)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+import uvicorn
+
+from wixcontracts.emulator import bench
+from wixcontracts.emulator.asgi import create_app
+from wixcontracts.emulator.core import Emulator
+from wixcontracts.emulator.flow import run_flow
+
+
+@pytest.fixture(scope="module")
+def served():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(Emulator()), host="127.0.0.1", port=port, log_level="warning"))
+    t = threading.Thread(target=server.run, daemon=True)
+    t.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    t.join(5)
+
+
+def test_run_flow_over_http(served):
+    out = run_flow(served)  # resets the served emulator to the business seed and freezes its clock first
+    assert out["status"] == "ok", out["detail"]
+    gets = [c for c in out["data"]["calls"] if c["call"].startswith("GET ")]
+    assert gets and all(c["status"] == 200 for c in gets)  # GET messages read from the query string
+
+
+def test_the_benchmark_runs():
+    out = bench.in_process(seconds=0.06)
+    assert set(out) == {"handle createBooking /s", "dispatch createBooking /s",
+                        "handle createBooking, availability-checked /s"} and all(v > 0 for v in out.values())
+    http = bench.over_http(seconds=0.3, rounds=1, connections=2)
+    assert http["bare Starlette /s"] > 0 and http["emulator /s"] > 0 and http["ratio"] > 0
