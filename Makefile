@@ -26,6 +26,7 @@ bench: $(STAMP)
 	$(PY) -m wixcontracts.bench_compile
 	$(PY) -m wixcontracts.bench
 	$(PY) -m wixcontracts.pytest_plugin.bench
+	$(PY) -m wixcontracts.emulator.bench
 
 fuzz: $(STAMP)  ## long runs: schemathesis against the emulator, hypothesis against its ASGI app
 	WIXCONTRACTS_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/emulator -k schemathesis -p no:xdist

@@ -137,8 +137,17 @@ def step_fuzz(max_examples: int) -> Step:
                 f"{len(out['schema_warnings'])} schema warnings; known contract gaps hit: {gaps}", out)
 
 
+def step_flow() -> Step:
+    """The whole booking flow across services on the emulator (services, time slots, bookings, multi-service,
+    extended bookings), every exchange validated (``wixcontracts.emulator.flow``)."""
+    from .emulator.flow import run_flow
+
+    return Step(**run_flow())
+
+
 STEPS = (("rebuild + verify", "step_rebuild"), ("replay docs examples", "step_examples"),
-         ("emulator lifecycle", "step_lifecycle"), ("fuzz emulator (schemathesis)", "step_fuzz"))
+         ("emulator lifecycle", "step_lifecycle"), ("emulator booking flow", "step_flow"),
+         ("fuzz emulator (schemathesis)", "step_fuzz"))
 
 
 def run(docs: Path, max_examples: int = 25, out_dir: Path | None = None) -> list[Step]:

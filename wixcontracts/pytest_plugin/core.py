@@ -209,7 +209,7 @@ class WixApi:
         if self._emulator is None:
             from ..emulator.core import Emulator
 
-            self._emulator = Emulator(catalog=cached_catalog())
+            self._emulator = Emulator(catalog=cached_catalog(), contracts=self.contracts)
         return self._emulator
 
     @property
@@ -393,21 +393,9 @@ class WixApi:
         return Outcome("respond", 200, dict(_JSON), doc, call)  # type: ignore[arg-type]
 
     def _emulate(self, name, params, message, method, url, headers, content):
-        emu = self.emulator
-        dispatch = getattr(emu, "dispatch", None)
-        if dispatch is not None:  # the emulator runs its handler on the message read here: no second parse
-            status, rh, rbody = dispatch(name, params, message)
-            return status, dict(rh), rbody
-        # seam until Emulator.dispatch lands: the same steps as Emulator.handle after its own validation
-        from ..emulator.core import ValidationFailure, WixError
-
-        try:
-            result = emu.handlers[name](dict(params), message)
-        except WixError as e:
-            return e.http, {**_JSON, **e.headers}, e.body()
-        except ValidationFailure as e:
-            return 400, dict(_JSON), e.body()
-        return 200, dict(_JSON), result
+        # the emulator runs its handler on the message read here: the request is not parsed twice
+        status, rh, rbody = self.emulator.dispatch(name, params, message)
+        return status, dict(rh), rbody
 
     def _forward(self, method, url, headers, content):
         """A real server, through urllib (not intercepted; the network guard lets this one through)."""
