@@ -27,3 +27,9 @@ def model(docs_dir, hints):
     from wixcontracts.docs.compiler import compile_pages, load_pages
 
     return compile_pages(load_pages(docs_dir), hints)
+
+
+def pytest_configure(config):
+    """``pytester`` for every folder whose tests run pytest inside pytest (the plugin's, the events')."""
+    if not config.pluginmanager.has_plugin("pytester"):
+        config.pluginmanager.import_plugin("pytester")

@@ -84,6 +84,9 @@ def serve(
     clock: Optional[str] = typer.Option(None, "--clock", help="freeze the emulator's clock at this RFC 3339 instant"),
     allow_remote: bool = typer.Option(False, "--allow-remote", help="allow binding a non-loopback interface"),
     require_auth: bool = typer.Option(False, "--require-auth", help="answer 401 when Authorization is missing"),
+    webhook_url: Optional[str] = typer.Option(None, "--webhook-url", metavar="URL",
+                                              help="deliver every state change to URL as Wix's signed webhook "
+                                                   "(booking_created, booking_canceled, ...; needs the webhooks extra)"),
 ) -> None:
     """Serve the Bookings emulator (REST, canonical paths and aliases) until interrupted."""
     if not _is_loopback(host) and not allow_remote:
@@ -107,6 +110,16 @@ def serve(
     why = _port_free(host, port)
     if why:
         fail(why)
+    forwarder = None
+    if webhook_url is not None:
+        from ..webhooks.emulated import Forwarder
+        from ..webhooks.errors import WebhookError
+
+        try:
+            forwarder = Forwarder(webhook_url)
+        except WebhookError as e:
+            fail(f"--webhook-url: {e}")
+        emu.on_event(forwarder)
     import uvicorn
 
     from .asgi import create_app
@@ -114,5 +127,10 @@ def serve(
     console(stderr=True).print(f"emulator on http://{host}:{port}  ({len(emu.handlers)} operations emulated; seed "
                                f"{seed}: {n['services']} services, {n['staffMembers']} staff members, "
                                f"{n['bookings']} bookings, {n['multiServiceBookings']} multi-service bookings"
-                               + (f"; scenarios {', '.join(scenario)}" if scenario else "") + ")")
-    uvicorn.run(create_app(emu), host=host, port=port, log_level="warning")
+                               + (f"; scenarios {', '.join(scenario)}" if scenario else "")
+                               + (f"; webhooks to {webhook_url}" if webhook_url else "") + ")")
+    try:
+        uvicorn.run(create_app(emu), host=host, port=port, log_level="warning")
+    finally:
+        if forwarder is not None:
+            forwarder.close()

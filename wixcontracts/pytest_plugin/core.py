@@ -156,6 +156,42 @@ class Calls(list):
         return len(self)
 
 
+class Events(list):
+    """``wix_api.events``: the emulator's domain events of this test, in order (each with ``type``, ``slug``,
+    ``entity_id``, ``entity``, ``time``, ``operation``)."""
+
+    def of(self, event: str) -> list:
+        """The events of one type: ``wix.bookings.v2.booking_created`` or its name, ``booking_created``."""
+        return [e for e in self if e.type == event or e.type.rsplit(".", 1)[-1] == event]
+
+    @property
+    def last(self):
+        if not self:
+            raise IndexError("the emulator recorded no event (no state change answered by the emulator)")
+        return self[-1]
+
+    def deliveries(self, **kw) -> list:
+        """Each event as the signed webhook Wix would send: ``(jwt text, layers)`` (``wixcontracts.webhooks``)."""
+        from ..webhooks.emulated import delivery_of
+
+        return [delivery_of(e, **kw) for e in self]
+
+    def deliver(self, target, **kw) -> list:
+        """Deliver every event, in order, to the integrator's handler (an ASGI or WSGI app, or a URL):
+        the ``DeliveryResult`` of each (``.ok``: a 2xx within Wix's deadline)."""
+        from ..webhooks.deliver import DeliveryResult, post
+        from ..webhooks.emulated import delivery_of
+
+        path = kw.pop("path", "/")
+        out = []
+        for e in self:
+            token, delivery = delivery_of(e, **kw)
+            status, ms, body, hdrs, error, label = post(target, token, path=path)
+            out.append(DeliveryResult(status=status, elapsed_ms=ms, body=body, delivery=delivery, target=label,
+                                      error=error, headers=hdrs))
+        return out
+
+
 @dataclass
 class Outcome:
     """What a client adapter must do: answer (status, headers, content), raise a fault, pass through."""
@@ -211,6 +247,11 @@ class WixApi:
 
             self._emulator = Emulator(catalog=cached_catalog(), contracts=self.contracts)
         return self._emulator
+
+    @property
+    def events(self) -> Events:
+        """The emulator's domain events so far (``booking_created`` ...), deliverable as webhooks."""
+        return Events(self._emulator.events if self._emulator is not None else [])
 
     @property
     def policy(self):
