@@ -5,10 +5,6 @@ each one, signed as a webhook, validates against its committed event schema; tes
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
@@ -17,7 +13,7 @@ import pytest
 
 pytest.importorskip("jwt", reason="PyJWT is not installed (pip install 'wixcontracts[webhooks]')")
 
-from wixcontracts.build import ROOT  # noqa: E402
+from tests.serving import serving  # noqa: E402
 from wixcontracts.catalog import Catalog  # noqa: E402
 from wixcontracts.emulator.core import Emulator  # noqa: E402
 from wixcontracts.emulator.flow import SUNDAY, Flow, script  # noqa: E402
@@ -114,49 +110,32 @@ class _Hook(BaseHTTPRequestHandler):
         pass
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_delivers_its_events_to_a_registered_url(tmp_path):
     hook = HTTPServer(("127.0.0.1", 0), _Hook)
     threading.Thread(target=hook.serve_forever, daemon=True).start()
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "wixcontracts", "serve", "--port", str(port), "--webhook-url",
-                             f"http://127.0.0.1:{hook.server_port}/webhooks"], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), "WIXCONTRACTS_CACHE": str(tmp_path)},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        import httpx
-
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{base}/_wixcontracts")
-                break
-            except httpx.TransportError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"serve did not start: {proc.stdout.read()}")
-                time.sleep(0.1)
-        slot = {"serviceId": "8ee826a3-64c4-416d-a22c-e01d39f56931", "scheduleId": "5fa50f19-4c94-4c42-a72b-289505ba2028",
-                "startDate": "2030-01-01T10:00:00.000Z", "endDate": "2030-01-01T11:00:00.000Z"}
-        r = httpx.post(f"{base}/bookings/v2/bookings", json={"booking": {"totalParticipants": 1,
-                                                                          "bookedEntity": {"slot": slot}}})
-        assert r.status_code == 200, r.text
-        deadline = time.monotonic() + 20
-        while not _Hook.bodies and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert _Hook.bodies, "no webhook arrived"
-        from wixcontracts.webhooks.delivery import decode_delivery
-
-        d = decode_delivery(_Hook.bodies[0].decode(), verify=False)
-        assert d.event_type == "wix.bookings.v2.booking_created"
-        assert d.event["entityId"] == r.json()["booking"]["id"]
-        assert json.loads(d.event["createdEvent"]["entityAsJson"])["id"] == r.json()["booking"]["id"]
+        with serving("--webhook-url", f"http://127.0.0.1:{hook.server_port}/webhooks",
+                     env={"WIXCONTRACTS_CACHE": str(tmp_path)}) as base:
+            _create_and_receive(base)
     finally:
-        proc.terminate()
-        proc.wait(10)
         hook.shutdown()
+
+
+def _create_and_receive(base: str) -> None:
+    import httpx
+
+    slot = {"serviceId": "8ee826a3-64c4-416d-a22c-e01d39f56931", "scheduleId": "5fa50f19-4c94-4c42-a72b-289505ba2028",
+            "startDate": "2030-01-01T10:00:00.000Z", "endDate": "2030-01-01T11:00:00.000Z"}
+    r = httpx.post(f"{base}/bookings/v2/bookings", json={"booking": {"totalParticipants": 1,
+                                                                      "bookedEntity": {"slot": slot}}})
+    assert r.status_code == 200, r.text
+    deadline = time.monotonic() + 20
+    while not _Hook.bodies and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _Hook.bodies, "no webhook arrived"
+    from wixcontracts.webhooks.delivery import decode_delivery
+
+    d = decode_delivery(_Hook.bodies[0].decode(), verify=False)
+    assert d.event_type == "wix.bookings.v2.booking_created"
+    assert d.event["entityId"] == r.json()["booking"]["id"]
+    assert json.loads(d.event["createdEvent"]["entityAsJson"])["id"] == r.json()["booking"]["id"]

@@ -13,17 +13,13 @@ Skipped with npm's reason when the registry cannot be reached (see conftest)."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from urllib.parse import urlsplit
 from urllib.request import urlopen
 
 import pytest
 
-from wixcontracts.build import ROOT
+from tests.serving import serving
+
 from wixcontracts.sdk import jsclient
 from wixcontracts.validate import Contracts
 
@@ -58,25 +54,8 @@ def test_the_bookings_package_alone_33_operations(all_capture):
 
 @pytest.fixture(scope="module")
 def serve():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "wixcontracts", "serve", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"wixcontracts serve exited: {proc.stdout.read()}")
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    with serving() as base:
+        yield base
 
 
 def _booking(start: str) -> dict:

@@ -11,16 +11,12 @@ Skipped with npm's reason when the registry cannot be reached (see conftest)."""
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 
 import pytest
 
-from wixcontracts.build import ROOT
+from tests.serving import serving
+
 from wixcontracts.sdk import jsclient
 from wixcontracts.validate import Contracts
 
@@ -36,25 +32,8 @@ TZ = "Europe/Dublin"
 
 @pytest.fixture(scope="module")
 def serve():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "wixcontracts", "serve", "--port", str(port), "--clock", SUNDAY],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(f"wixcontracts serve exited: {proc.stdout.read()}")
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(10)
+    with serving("--clock", SUNDAY) as base:
+        yield base
 
 
 def control(base: str, path: str, body: dict | None = None) -> dict:

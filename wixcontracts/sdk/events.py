@@ -41,7 +41,8 @@ from .ts import line as _line
 from .ts import parse, typed_consts, unwrap
 from .ts import string_value as _string_value
 from .ts import text as _text
-from .typings import JsDoc, Typings, parse_jsdoc, parse_typings
+from .typings import JsDoc, Typings, parse_typings
+from .typings import leading_jsdoc as _leading_jsdoc
 
 CJS = "build/cjs"
 ENTITY_SLUGS = ("created", "updated", "deleted")
@@ -51,15 +52,6 @@ _RELATIVE_JS = re.compile(r"^\./[\w.\-]+\.js(?![\s\S])")
 
 
 # ------------------------------------------------------------------ files and names
-
-
-def _leading_jsdoc(node) -> JsDoc:
-    prev = node.prev_named_sibling
-    if prev is not None and prev.type == "comment":
-        text = _text(prev)
-        if text.startswith("/**") and prev.end_point[0] >= node.start_point[0] - 1:
-            return parse_jsdoc(text)
-    return JsDoc()
 
 
 def _values(doc: JsDoc, tag: str) -> list[str]:

@@ -143,7 +143,8 @@ class Typings:
 # ------------------------------------------------------------------ helpers
 
 
-def _leading_jsdoc(node) -> JsDoc:
+def leading_jsdoc(node) -> JsDoc:
+    """The ``/** ... */`` comment right above a declaration (or an empty JsDoc)."""
     prev = node.prev_named_sibling
     if prev is not None and prev.type == "comment":
         text = _text(prev)
@@ -248,7 +249,7 @@ class _Parser:
             name = _text(name_node)
             if name in self.decls:
                 self.diag("warning", "sdk.duplicate", f"{name} is declared twice; the later one wins", _line(node))
-            self.decls[name] = _Decl(kind, name, node, _leading_jsdoc(carrier), _line(name_node))
+            self.decls[name] = _Decl(kind, name, node, leading_jsdoc(carrier), _line(name_node))
 
     # -- enums and aliases
     def _enum(self, d: _Decl) -> TypeDef:
@@ -429,7 +430,7 @@ class _Parser:
         if name_node is None:
             return None
         name = _string_key(name_node)
-        doc = _leading_jsdoc(prop)
+        doc = leading_jsdoc(prop)
         if doc.has("internal"):
             self.result.internal_fields.add((owner, name))
             if not self.include_internal:

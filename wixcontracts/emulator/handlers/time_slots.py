@@ -119,6 +119,19 @@ def appointment_slot(emu, service: dict, s: dict, tz) -> dict:
     return {k: v for k, v in slot.items() if v is not None}
 
 
+
+def _per_day(slots: list[dict], limit) -> list[dict]:
+    """At most ``limit`` slots per local day (all when ``limit`` is unset), in order."""
+    if not limit:
+        return slots
+    kept, days = [], {}
+    for s in slots:
+        d = s["localStartDate"][:10]
+        days[d] = days.get(d, 0) + 1
+        if days[d] <= limit:
+            kept.append(s)
+    return kept
+
 @handler(A + "listAvailabilityTimeSlots")
 def list_availability_time_slots(emu, params: dict, msg: dict) -> dict:
     op = A + "listAvailabilityTimeSlots"
@@ -133,15 +146,7 @@ def list_availability_time_slots(emu, params: dict, msg: dict) -> dict:
     out = [appointment_slot(emu, service, s, tz) for s in slots]
     if msg.get("bookable") is not None:
         out = [s for s in out if s["bookable"] == msg["bookable"]]
-    per_day = msg.get("timeSlotsPerDay")
-    if per_day:
-        kept, days = [], {}
-        for s in out:
-            d = s["localStartDate"][:10]
-            days[d] = days.get(d, 0) + 1
-            if days[d] <= per_day:
-                kept.append(s)
-        out = kept
+    out = _per_day(out, msg.get("timeSlotsPerDay"))
     window, meta = _cursor_meta(msg, offset, limit, len(out))
     return {"timeSlots": out[window], "timeZone": tz_name, "cursorPagingMetadata": meta}
 
@@ -197,15 +202,7 @@ def list_event_time_slots(emu, params: dict, msg: dict) -> dict:
         out = [s for s in out if s["bookable"]]
     if msg.get("minBookableCapacity"):
         out = [s for s in out if s["bookableCapacity"] >= msg["minBookableCapacity"]]
-    per_day = msg.get("maxSlotsPerDay")
-    if per_day:
-        kept, days = [], {}
-        for s in out:
-            d = s["localStartDate"][:10]
-            days[d] = days.get(d, 0) + 1
-            if days[d] <= per_day:
-                kept.append(s)
-        out = kept
+    out = _per_day(out, msg.get("maxSlotsPerDay"))
     window, meta = _cursor_meta(msg, offset, limit, len(out))
     return {"timeSlots": out[window], "timeZone": tz_name, "pagingMetadata": meta}
 
