@@ -68,8 +68,12 @@ class Group(TyperGroup):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-        from typer.exceptions import Abort
+        from typer import Abort
+
+        try:  # newer typer vendors click; older typer depends on click itself
+            from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+        except ModuleNotFoundError:
+            from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
         args = list(sys.argv[1:] if args is None else args)
         for stream in (sys.stdout, sys.stderr):  # a payload's lone surrogate must not crash the output
