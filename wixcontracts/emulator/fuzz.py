@@ -146,6 +146,40 @@ def load_schema(emulator=None, operations=None, service: str = "bookings"):
     return schema
 
 
+def availability_window(start, days: int = 7) -> dict[str, str]:
+    """Schemathesis parameter overrides (``schema.config.update(parameters=...)``) for the one input of the flow
+    service -> time slots -> booking that no response carries: the availability window a client picks
+    (``fromLocalDate`` / ``toLocalDate``, local date-times, required by the emulator as by Wix, optional in the
+    contract), here the ``days`` days after ``start``'s day (e.g. the emulator's clock).  Everything else is
+    generated or comes through the links."""
+    from datetime import datetime, timedelta
+
+    day = datetime(start.year, start.month, start.day) + timedelta(days=1)
+    fmt = "%Y-%m-%dT%H:%M:%S"
+    return {"body.fromLocalDate": day.strftime(fmt), "body.toLocalDate": (day + timedelta(days=days)).strftime(fmt)}
+
+
+def load_merged_schema(emulator=None, services: list[str] | None = None, operations=None):
+    """One OpenAPI document merged from ``services``' contracts (``multispec.merged_schema``: prefixed components,
+    catalog ids as operationIds, cross-service links; default: every emulated service), filtered to ``operations``
+    (ids; default: the emulated operations of those services) and served by the emulator."""
+    import schemathesis
+
+    from .asgi import create_app
+    from .core import Emulator
+    from .multispec import merged_schema
+
+    services = list(services or emulated_services())
+    if operations is None:
+        operations = [o for o in EMULATED if o.split(".", 1)[0] in services]
+    outside = sorted(o for o in operations if o.split(".", 1)[0] not in services)
+    if outside:
+        raise ValueError(f"operations outside {services}: {outside}")
+    schema = schemathesis.openapi.from_dict(merged_schema(services)).include(operation_id=list(operations))
+    schema.app = create_app(emulator if emulator is not None else Emulator(require_auth=True))
+    return schema
+
+
 def _make_case_runner(report: dict, seen: set, label: str, mode: str, call_kwargs: dict | None = None):
     def one(case):
         report["cases"] += 1
