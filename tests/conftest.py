@@ -29,6 +29,11 @@ def model(docs_dir, hints):
     return compile_pages(load_pages(docs_dir), hints)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Slow tests first (a stable sort): started last, one of them would keep a worker busy while the other idles."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_configure(config):
     """``pytester`` for every folder whose tests run pytest inside pytest (the plugin's, the events')."""
     if not config.pluginmanager.has_plugin("pytester"):

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from wixcontracts.build import ROOT
 
 
@@ -84,6 +86,7 @@ def test_explain_shows_tree_errors_and_preconditions():
     assert "PENDING, CREATED, WAITING_LIST" in out and "all-or-nothing" in out
 
 
+@pytest.mark.slow
 def test_build_strict_into_a_temp_dir(docs_dir, tmp_path):
     p = run("build", "--docs", str(docs_dir), "--out", str(tmp_path), "--strict", check_code=0)
     assert "0 unresolved" in p.stdout

@@ -154,6 +154,7 @@ def run_block(block: Block, cwd: Path, env: dict) -> list[str]:
     return problems
 
 
+@pytest.mark.slow
 def test_readme_console_blocks_run_as_written(sandbox):
     repo, env = sandbox
     blocks = [b for b in parse((repo / "README.md").read_text(encoding="utf-8")) if b.reason is None]

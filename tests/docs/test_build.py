@@ -18,6 +18,7 @@ def fresh(docs_dir):
         pytest.skip(f"the pinned SDK typings package is unavailable here ({e}); the docs-only build is tested elsewhere")
 
 
+@pytest.mark.slow
 def test_committed_output_matches_a_fresh_build(fresh):
     res = fresh
     stale = [rel for rel, text in res.files.items()
@@ -27,6 +28,7 @@ def test_committed_output_matches_a_fresh_build(fresh):
     assert committed <= set(res.files), f"stale files: {sorted(committed - set(res.files))[:5]}"
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(docs_dir, fresh, tmp_path):
     a, b = fresh, build(docs_dir)
     assert a.files == b.files

@@ -14,6 +14,7 @@ import json
 import os
 
 from hypothesis import HealthCheck, given, settings
+import pytest
 from hypothesis import strategies as st
 
 from wixcontracts.docs.compiler import compile_pages
@@ -38,6 +39,7 @@ def mutated(draw):
     return {path: text}
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(mutated())
 def test_mutated_pages_compile_and_emit_without_raising(pages):

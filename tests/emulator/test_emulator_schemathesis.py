@@ -4,6 +4,7 @@ Bounded by WIXCONTRACTS_FUZZ_EXAMPLES (default 25) so tests/emulator stays fast;
 
 import os
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
@@ -69,6 +70,7 @@ def test_emulator_conforms(case):
     case.call_and_validate(checks=CHECKS)
 
 
+@pytest.mark.slow
 def test_run_fuzz_programmatic():
     out = run_fuzz(max_examples=3)  # every emulated operation, one service document at a time
     assert out["operations"] == len(EMULATED) and out["cases"] > 0
@@ -78,8 +80,6 @@ def test_run_fuzz_programmatic():
 def test_engine_conformance_check_fires():
     """The extra check really rejects what schemathesis' schema check lets through (formats, int64)."""
     from types import SimpleNamespace
-
-    import pytest
 
     from wixcontracts.emulator.fuzz import engine_conformance
 

@@ -39,6 +39,7 @@ def test_run_flow_over_http(served):
     assert gets and all(c["status"] == 200 for c in gets)  # GET messages read from the query string
 
 
+@pytest.mark.slow
 def test_the_benchmark_runs():
     out = bench.in_process(seconds=0.06)
     assert set(out) == {"handle createBooking /s", "dispatch createBooking /s",

@@ -144,6 +144,7 @@ def test_generated_entities_are_deterministic_and_realistic():
     assert example_entity("attendance_deleted") is None  # the event carries no body
 
 
+@pytest.mark.slow
 def test_every_event_delivers_a_valid_message():
     """All 47 events: a generated delivery passes its own contract, every layer."""
     cat = Catalog()

@@ -7,9 +7,12 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from wixcontracts.build import ROOT
 
 
+@pytest.mark.slow
 def test_examples_webhooks_suite(tmp_path, test_cache):
     report = tmp_path / "junit.xml"
     env = {**os.environ, "WIXCONTRACTS_CACHE": str(test_cache), "PYTHONPATH": str(ROOT)}

@@ -85,6 +85,7 @@ def _run(raw, public_key, contracts, verify):
         assert str(exc) and "\n" not in str(exc)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_mangled_tokens(setting, data):
@@ -116,6 +117,7 @@ deep_messages = st.builds(
 @FUZZ
 @given(claims=st.one_of(st.dictionaries(st.sampled_from(["data", "iat", "exp"]), mangled_json_text(), max_size=3).map(json.dumps),
                         mangled_json_text(), deep_messages))
+@pytest.mark.slow
 def test_mangled_layers(setting, claims):
     _, public_key, contracts = setting
     _run(unsigned(claims), public_key, contracts, verify=False)

@@ -6,6 +6,7 @@ import json
 import re
 
 import jsonschema_rs
+import pytest
 from jsonschema import Draft202012Validator
 
 from wixcontracts.emit.events import event_schemas, plugin_schemas
@@ -35,6 +36,7 @@ def _check(doc: dict) -> None:
             assert not node["pattern"].endswith("$"), node["pattern"]
 
 
+@pytest.mark.slow
 def test_every_real_event_schema_compiles(real_packages):
     n = 0
     for pkg in real_packages.values():

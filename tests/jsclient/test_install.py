@@ -182,6 +182,7 @@ def test_cached_install_is_reused_without_npm(js_root, monkeypatch, tmp_path):
         jsclient._tool.cache_clear()
 
 
+@pytest.mark.slow
 def test_tampered_integrity_is_refused(js_root, fresh_cache, tmp_path):
     js = _copy_js_dir(tmp_path / "js")
     lock = json.loads((js / "package-lock.json").read_text())
@@ -201,6 +202,7 @@ def test_tampered_integrity_is_refused(js_root, fresh_cache, tmp_path):
     assert not any(p.is_dir() for p in fresh_cache.iterdir())
 
 
+@pytest.mark.slow
 def test_concurrent_installs_share_one_folder(js_root, fresh_cache):
     code = textwrap.dedent(f"""
         from wixcontracts.sdk.jsclient import ensure_client

@@ -1,5 +1,7 @@
 """Every client gets the same checks; any other route to a Wix host is blocked; faults of every kind."""
 
+import pytest
+
 from tests.plugin.test_plugin import failure_section, run
 
 
@@ -137,6 +139,27 @@ def test_other_wix_host_through_httpx(wix_api):
                             "*called at test_it.py:* in test_urllib"])
     out = r.stdout.str()
     assert "manage.wix.com:443 was blocked" in out and "Wix host www.wix.com is not intercepted" in out
+
+
+def test_aiohttp_is_blocked_too(pytester):
+    """aiohttp resolves in an executor thread (asyncio's getaddrinfo): the guard holds there as well."""
+    pytest.importorskip("aiohttp", reason="aiohttp is not installed (the dev extra brings it)")
+    r = run(pytester, """
+import aiohttp
+def test_aiohttp(wix_api):
+    async def go():
+        async with aiohttp.ClientSession() as s:
+            try:
+                async with s.get("https://www.wixapis.com/bookings/v2/bookings", timeout=aiohttp.ClientTimeout(5)):
+                    pass
+            except aiohttp.ClientError as e:
+                return e
+    err = asyncio.run(go())
+    assert err is not None and "blocked" in str(err), err   # swallowed: the violation still fails the test
+""")
+    r.assert_outcomes(failed=1)
+    r.stdout.fnmatch_lines(["*a connection to www.wixapis.com:443 was blocked*",
+                            "*the client that opened this connection is not intercepted,"])
 
 
 def test_allow_network_turns_the_guard_off(pytester):

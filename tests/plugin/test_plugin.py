@@ -3,6 +3,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 MSB = "0b6ab2c4-5b5f-4d0e-9a55-3c1e8f0b7a10"
 B1, B2 = "1f0a3c2e-8a41-4d6b-9c11-2b7e5f0d9a01", "1f0a3c2e-8a41-4d6b-9c11-2b7e5f0d9a02"
@@ -258,6 +260,7 @@ def test_a(wix_api):
     assert pytester.runpytest("-p", "no:cacheprovider", "--wix-cov-fail-under", str(touched - 1)).ret == 0
 
 
+@pytest.mark.slow
 def test_xdist_workers_combine_coverage_and_report(pytester):
     src = """
 def test_a(wix_api):
@@ -352,6 +355,7 @@ def test_webhooks_deliver_a_signed_event_to_an_in_process_handler(pytester):
     """``wix_api.webhooks.deliver``: an integrator's ASGI handler receives a signed booking_created delivery."""
     r = run(pytester, '''
 import jwt
+import pytest
 from wixcontracts.webhooks.keys import cached_key_pair
 received = []
 async def app(scope, receive, send):

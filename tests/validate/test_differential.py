@@ -139,6 +139,7 @@ def key(findings):
              f.source, f.location) for f in findings]
 
 
+@pytest.mark.slow
 def test_fast_path_and_reference_agree_on_every_schema():
     fc = format_checker()
     rnd = random.Random(20240501)
