@@ -188,6 +188,10 @@ def test_folder_batch_json_junit_sarif(tmp_path, monkeypatch):
     assert "malformed JWT" in out["deliveries/c.txt"]["input_error"]
     r = run("validate", "--event", "deliveries", "--no-verify")
     assert "1/3 valid" in r.output
+    rows = {ln.split()[0]: ln.split() for ln in r.output.splitlines()[1:-1]}  # a pipe: whole rows
+    assert r.output.split()[:3] == ["delivery", "event", "result"]
+    assert rows["deliveries/b.json"][1:5] == ["wix.bookings.v2.booking_created", "invalid", "1", "1"]
+    assert rows["deliveries/c.txt"][1] == "unreadable"
     junit = ET.fromstring(run("validate", "--event", "deliveries", "--no-verify", "--format", "junit").output)
     assert (junit.get("tests"), junit.get("failures"), junit.get("errors")) == ("3", "1", "1")
     sarif = json.loads(run("validate", "--event", "deliveries", "--no-verify", "--format", "sarif").output)
@@ -209,7 +213,9 @@ def test_webhook_list():
     assert {r["name"] for r in rows} >= {"booking_created", "booking_canceled"} and len(rows) == 8
     r = run("webhook", "list", "--service", "bookng")
     assert r.exit_code == 2 and "did you mean bookings" in r.output
-    assert "booking_created" in run("webhook", "list", "--service", "bookings").output
+    lines = run("webhook", "list", "--service", "bookings").output.splitlines()  # a pipe: whole rows
+    assert lines[0].split() == ["event", "event", "type", "kind", "payload", "service"] and len(lines) == 9
+    assert any(ln.split()[:3] == ["booking_created", "wix.bookings.v2.booking_created", "created"] for ln in lines)
 
 
 def test_webhook_key(test_cache):

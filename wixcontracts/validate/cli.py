@@ -13,7 +13,10 @@ from typing import Any, Optional
 
 import typer
 
-from ..cli import Surface, app, console, fail, plain_rows, stdout_is_tty, tsv_rows
+from ..cli import Surface, app, console, fail, tsv_rows
+from .render import emit_text
+from .render import fmt_expected as _fmt_expected
+from .render import where as _where
 
 
 class Format(str, Enum):
@@ -293,58 +296,10 @@ def _run_exchange(contracts, ex: dict, strict: bool, allow_unknown: bool, limit:
 
 # ---------------------------------------------------------------- output
 
-def _where(f) -> str:
-    return f"{f.location} {f.pointer or '/'}"
-
-
 def _emit_text(results, batch: bool) -> None:
-    from rich.markup import escape
-
     from .io import InputError
 
-    con = console()
-    if batch:
-        rows = []
-        for label, r in results:
-            if isinstance(r, InputError):
-                rows.append([label, "unreadable", "-", "-", str(r)])
-                continue
-            first = (r.errors or r.warnings or [None])[0]
-            rows.append([label, "valid" if r.ok else "invalid", len(r.errors), len(r.warnings),
-                         f"{_where(first)}: {first.message}" if first else ""])
-        cols = ("payload", "result", "errors", "warnings", "first problem")
-        if stdout_is_tty():
-            from rich.table import Table
-
-            t = Table(title="validation summary")
-            for c in cols:
-                t.add_column(c, overflow="fold")
-            colour = {"valid": "green", "invalid": "red", "unreadable": "red"}
-            for row in rows:
-                t.add_row(escape(row[0]), f"[{colour[row[1]]}]{row[1]}[/]", *(escape(str(x)) for x in row[2:]))
-            con.print(t)
-        else:
-            sys.stdout.write(plain_rows(cols, rows))
-        n_bad = sum(1 for _, r in results if isinstance(r, InputError) or not r.ok)
-        con.print(f"{len(results) - n_bad}/{len(results)} valid")
-        return
-    label, r = results[0]
-    head = f"{escape(label)}: {r.operation or '?'}"
-    if r.ok:
-        con.print(f"[green]valid[/] {head}" + (f" ({len(r.warnings)} warning(s))" if r.warnings else ""))
-    else:
-        con.print(f"[red]invalid[/] {head}: {len(r.errors)} error(s), {len(r.warnings)} warning(s)")
-    groups: dict[str, list] = {}
-    for f in r.findings:
-        groups.setdefault(_where(f), []).append(f)
-    for where, fs in groups.items():
-        con.print(f"  [bold]{escape(where)}[/]")
-        for f in fs:
-            colour = "red" if f.severity == "error" else "yellow"
-            exp = f"  expected: {escape(_fmt_expected(f.expected))}" if f.expected not in (None, "", []) else ""
-            con.print(f"    [{colour}]{f.severity}[/] [{colour}]{f.rule}[/]: {escape(f.message)}{exp}")
-            if f.source:
-                con.print(f"      [dim]{escape(f.source)}[/]")
+    emit_text(results, batch, unreadable=(InputError,))
 
 
 TSV_COLUMNS = ("payload", "operation", "severity", "rule", "location", "pointer", "message", "expected", "actual",
@@ -365,11 +320,6 @@ def _emit_tsv(results) -> None:
                          _fmt_expected(f.expected) if f.expected not in (None, "", []) else "", f.actual or "",
                          f.source or ""])
     sys.stdout.write(tsv_rows(TSV_COLUMNS, rows))
-
-
-def _fmt_expected(v) -> str:
-    s = ", ".join(map(str, v)) if isinstance(v, list) else str(v)
-    return s if len(s) <= 120 else s[:119] + "…"
 
 
 def _emit_json(results, batch: bool) -> None:

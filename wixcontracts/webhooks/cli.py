@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 import typer
 
-from ..cli import _console, app
+from ..cli import _console, app, plain_rows, stdout_is_tty
 
 webhook_app = typer.Typer(add_completion=False, no_args_is_help=True,
                           help="Webhook events Wix delivers: list them, sign and send test deliveries.")
@@ -190,44 +190,10 @@ def _shown(label: str) -> str:
 
 
 def _text(results, batch: bool) -> None:
-    from rich.markup import escape
-    from rich.table import Table
+    from ..validate.render import emit_text
 
-    con = _console()
-    con.soft_wrap = True
-    if batch:
-        t = Table(title="webhook deliveries")
-        for c in ("delivery", "event", "result", "errors", "warnings", "first problem"):
-            t.add_column(c, overflow="fold")
-        for label, r in results:
-            if isinstance(r, InputProblem):
-                t.add_row(escape(_shown(label)), "", "[red]unreadable[/]", "-", "-", escape(str(r)))
-                continue
-            first = (r.errors or r.warnings or [None])[0]
-            t.add_row(escape(_shown(label)), escape(r.operation or "?"), "[green]valid[/]" if r.ok else "[red]invalid[/]",
-                      str(len(r.errors)), str(len(r.warnings)),
-                      escape(f"{first.pointer or '/'}: {first.message}") if first else "")
-        con.print(t)
-        bad = sum(1 for _, r in results if isinstance(r, InputProblem) or not r.ok)
-        con.print(f"{len(results) - bad}/{len(results)} valid")
-        return
-    label, r = results[0]
-    head = f"{escape(_shown(label))}: {escape(r.operation or '?')}"
-    if r.ok:
-        con.print(f"[green]valid[/] {head}" + (f" ({len(r.warnings)} warning(s))" if r.warnings else ""))
-    else:
-        con.print(f"[red]invalid[/] {head}: {len(r.errors)} error(s), {len(r.warnings)} warning(s)")
-    groups: dict[str, list] = {}
-    for f in r.findings:
-        groups.setdefault(f.pointer or "/", []).append(f)
-    for where, fs in groups.items():
-        con.print(f"  [bold]{escape(where)}[/]")
-        for f in fs:
-            colour = "red" if f.severity == "error" else "yellow"
-            exp = f"  expected: {escape(str(f.expected))[:120]}" if f.expected not in (None, "", []) else ""
-            con.print(f"    [{colour}]{f.severity}[/] [{colour}]{f.rule}[/]: {escape(f.message)}{exp}")
-            if f.source:
-                con.print(f"      [dim]{escape(f.source)}[/]")
+    emit_text(results, batch, unreadable=(InputProblem,), subject="delivery", title="webhook deliveries",
+              operation_column="event", place=lambda f: f.pointer or "/", label=_shown)
 
 
 def _json(results, batch: bool) -> None:
@@ -308,15 +274,20 @@ def list_events(service: Optional[str] = typer.Option(None, "--service", help="o
     if fmt is Fmt.json:
         sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
         return
+    cols = ("event", "event type", "kind", "payload", "service")
+    table = [[e["name"], e["event_type"], e["kind"] + (" (deprecated)" if e.get("deprecated") else ""),
+              e["payload_type"] or "-", e["service"]] for e in rows]
+    if not stdout_is_tty():  # whole rows for grep and cut, never wrapped
+        sys.stdout.write(plain_rows(cols, table))
+        return
     from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=f"{len(rows)} webhook events", show_lines=False)
-    for c in ("event", "event type", "kind", "payload", "service"):
+    for c in cols:
         t.add_column(c, overflow="fold")
-    for e in rows:
-        t.add_row(escape(e["name"]), escape(e["event_type"]), e["kind"] + (" (deprecated)" if e.get("deprecated") else ""),
-                  escape(e["payload_type"] or "-"), escape(e["service"]))
+    for row in table:
+        t.add_row(*map(escape, row))
     _console().print(t)
 
 

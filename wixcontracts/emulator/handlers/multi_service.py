@@ -261,17 +261,37 @@ def reschedule_msb(emu, params: dict, msg: dict) -> dict:
 
 # ---------------------------------------------------------------------- membership
 
+def _entries(msg: dict) -> list[tuple[int, dict]]:
+    """The request's ``bookings`` entries, each with its ``bookingId`` and ``revision`` (both required)."""
+    entries = list(enumerate(msg.get("bookings") or []))
+    for i, info in entries:
+        for k in ("bookingId", "revision"):
+            if info.get(k) is None:
+                raise required(f"bookings[{i}].{k}")
+    return entries
+
+
+def _save_members(emu, op: str, msg: dict, todo: list[dict], change) -> dict:
+    """Apply ``change`` to each booking, save it (a BOOKING_UPDATED event) and answer with the entries."""
+    out = []
+    for b in todo:
+        change(b)
+        lc.touch(emu, b)
+        entry = {"bookingId": b["id"]}
+        saved = lc.saved(emu, op, b, ev.BOOKING_UPDATED)
+        if msg.get("returnFullEntity"):
+            entry["booking"] = saved
+        out.append(entry)
+    return {"bookings": out}
+
+
 @handler(B + "addBookingsToMultiServiceBooking")
 def add_bookings(emu, params: dict, msg: dict) -> dict:
     op = B + "addBookingsToMultiServiceBooking"
     mid = _mid(params, msg)
     ids = require_msb(emu, op, mid)
-    entries = msg.get("bookings") or []
     todo = []
-    for i, info in enumerate(entries):
-        for k in ("bookingId", "revision"):
-            if info.get(k) is None:
-                raise required(f"bookings[{i}].{k}")
+    for i, info in _entries(msg):
         b = lc.booking(emu, op, info["bookingId"], f"bookings[{i}].bookingId")
         if b["id"] in ids:
             raise emu.fail(op, "MULTI_SERVICE_BOOKING_ALREADY_INCLUDES_BOOKING", f"booking {b['id']} is already in "
@@ -287,17 +307,12 @@ def add_bookings(emu, params: dict, msg: dict) -> dict:
         todo.append(b)
     first = emu.store.bookings.get(ids[0]) if ids else None
     info = dict((first or {}).get("multiServiceBookingInfo") or {"id": mid})
-    out = []
-    for b in todo:
+
+    def join(b: dict) -> None:
         ids.append(b["id"])
         b["multiServiceBookingInfo"] = dict(info)
-        lc.touch(emu, b)
-        entry = {"bookingId": b["id"]}
-        saved = lc.saved(emu, op, b, ev.BOOKING_UPDATED)
-        if msg.get("returnFullEntity"):
-            entry["booking"] = saved
-        out.append(entry)
-    return {"bookings": out}
+
+    return _save_members(emu, op, msg, todo, join)
 
 
 @handler(B + "removeBookingsFromMultiServiceBooking")
@@ -305,29 +320,20 @@ def remove_bookings(emu, params: dict, msg: dict) -> dict:
     op = B + "removeBookingsFromMultiServiceBooking"
     mid = _mid(params, msg)
     ids = require_msb(emu, op, mid)
-    entries = msg.get("bookings") or []
     todo = []
-    for i, info in enumerate(entries):
-        for k in ("bookingId", "revision"):
-            if info.get(k) is None:
-                raise required(f"bookings[{i}].{k}")
+    for i, info in _entries(msg):
         if info["bookingId"] not in ids:
             raise emu.fail(op, "BOOKING_NOT_FOUND", f"booking {info['bookingId']} is not in {mid}", 404,
                            bookingId=info["bookingId"])
         b = lc.booking(emu, op, info["bookingId"])
         lc.check_revision(emu, op, b, info["revision"], f"bookings[{i}].revision")
         todo.append(b)
-    out = []
-    for b in todo:
+
+    def leave(b: dict) -> None:
         ids.remove(b["id"])
         b.pop("multiServiceBookingInfo", None)
-        lc.touch(emu, b)
-        entry = {"bookingId": b["id"]}
-        saved = lc.saved(emu, op, b, ev.BOOKING_UPDATED)
-        if msg.get("returnFullEntity"):
-            entry["booking"] = saved
-        out.append(entry)
-    return {"bookings": out}
+
+    return _save_members(emu, op, msg, todo, leave)
 
 
 # ---------------------------------------------------------------------- reads

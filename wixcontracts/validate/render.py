@@ -1,0 +1,76 @@
+"""Validation results for people (``validate`` and ``validate --event``): a summary of a batch -- a table
+on a terminal, plain unwrapped rows in a pipe -- or the findings of one payload grouped by where they are."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Callable
+
+from ..cli import console, plain_rows, stdout_is_tty
+
+
+def where(f) -> str:
+    """A finding's place: its location (request, response, ...) and JSON pointer."""
+    return f"{f.location} {f.pointer or '/'}"
+
+
+def fmt_expected(v: Any) -> str:
+    s = ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    return s if len(s) <= 120 else s[:119] + "…"
+
+
+def emit_text(results, batch: bool, *, unreadable: tuple[type, ...], subject: str = "payload",
+              title: str = "validation summary", operation_column: str | None = None,
+              place: Callable[[Any], str] = where, label: Callable[[str], str] = lambda s: s) -> None:
+    """``results``: (label, Result or an ``unreadable`` exception).  ``operation_column`` names a column
+    showing each result's operation (the event type for deliveries); ``place`` says where a finding is."""
+    from rich.markup import escape
+
+    con = console()
+    if batch:
+        rows = []
+        for name, r in results:
+            op = [] if operation_column is None else [getattr(r, "operation", None) or ""]
+            if isinstance(r, unreadable):
+                rows.append([label(name), *op, "unreadable", "-", "-", str(r)])
+                continue
+            first = (r.errors or r.warnings or [None])[0]
+            rows.append([label(name), *op, "valid" if r.ok else "invalid", len(r.errors), len(r.warnings),
+                         f"{place(first)}: {first.message}" if first else ""])
+        cols = (subject, *([operation_column] if operation_column else []), "result", "errors", "warnings",
+                "first problem")
+        if stdout_is_tty():
+            from rich.table import Table
+
+            t = Table(title=title)
+            for c in cols:
+                t.add_column(c, overflow="fold")
+            colour = {"valid": "green", "invalid": "red", "unreadable": "red"}
+            at = cols.index("result")
+            for row in rows:
+                cells = [escape(str(x)) for x in row]
+                cells[at] = f"[{colour[row[at]]}]{row[at]}[/]"
+                t.add_row(*cells)
+            con.print(t)
+        else:
+            sys.stdout.write(plain_rows(cols, rows))
+        n_bad = sum(1 for _, r in results if isinstance(r, unreadable) or not r.ok)
+        con.print(f"{len(results) - n_bad}/{len(results)} valid")
+        return
+    name, r = results[0]
+    head = f"{escape(label(name))}: {escape(r.operation or '?')}"
+    if r.ok:
+        con.print(f"[green]valid[/] {head}" + (f" ({len(r.warnings)} warning(s))" if r.warnings else ""))
+    else:
+        con.print(f"[red]invalid[/] {head}: {len(r.errors)} error(s), {len(r.warnings)} warning(s)")
+    groups: dict[str, list] = {}
+    for f in r.findings:
+        groups.setdefault(place(f), []).append(f)
+    for at, fs in groups.items():
+        con.print(f"  [bold]{escape(at)}[/]")
+        for f in fs:
+            colour = "red" if f.severity == "error" else "yellow"
+            exp = f"  expected: {escape(fmt_expected(f.expected))}" if f.expected not in (None, "", []) else ""
+            con.print(f"    [{colour}]{f.severity}[/] [{colour}]{f.rule}[/]: {escape(f.message)}{exp}")
+            if f.source:
+                con.print(f"      [dim]{escape(f.source)}[/]")
