@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import copy
 
-from .ir import WIX_API, ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, iter_fields, path_params
+from .ir import (WIX_API, ApiModel, Field, OneOf, Operation, Surface, TypeDef, TypeRef, clone_members, clone_typedef,
+                 iter_fields, path_params)
 
 def _norm(name: str) -> str:
     return name[1:] if name.startswith("_") else name
@@ -49,7 +50,7 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
     hints = hints or {}
     int64 = set(hints.get("int64", []))
     out = ApiModel()
-    out.types = copy.deepcopy(sdk.types)
+    out.types = {name: clone_typedef(td) for name, td in sdk.types.items()}
     _retype_int64(out.types, int64)
     for td in out.types.values():
         td.origins = {"sdk"}
@@ -64,7 +65,8 @@ def merge(docs: ApiModel, sdk: ApiModel, hints: dict | None = None) -> ApiModel:
         if s is None:
             out.operations[name] = d  # type: ignore[assignment]
             continue
-        srest = copy.deepcopy(s.surfaces["rest"])
+        srest = copy.copy(s.surfaces["rest"])  # only its members are changed (int64) and kept
+        srest.params, srest.response = clone_members(srest.params), clone_members(srest.response)
         _int64(srest.params, int64)
         _int64(srest.response, int64)
         url = srest.url if (srest.url or "").startswith("http") else WIX_API + (srest.url or "")

@@ -28,13 +28,13 @@ exceptions.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from wixcontracts.ir import Diagnostic, Event, Field, OneOf, Source, TypeDef, TypeRef, iter_fields
+from wixcontracts.ir import (Diagnostic, Event, Field, OneOf, Source, TypeDef, TypeRef, clone_typedef,
+                             iter_fields)
 
 from .ts import descendants as _descendants
 from .ts import line as _line
@@ -253,7 +253,7 @@ def rest_shaped(types: dict[str, TypeDef]) -> dict[str, TypeDef]:
 
     out = {}
     for name, td in types.items():
-        td = copy.deepcopy(td)
+        td = clone_typedef(td)
         fix(td.members)
         out[name] = td
     return out

@@ -20,10 +20,10 @@ developer-sandbox domains (keys starting with ``*``).  Paths only: no host is re
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
-from wixcontracts.ir import Diagnostic, Field, OneOf, Operation, Source, Surface, TypeDef, iter_fields
+from wixcontracts.ir import (Diagnostic, Field, OneOf, Operation, Source, Surface, TypeDef, clone_member,
+                             clone_members, iter_fields)
 
 from .ts import descendants as _descendants
 from .ts import line as _line
@@ -418,7 +418,7 @@ def build_operations(
             diags.append(Diagnostic("warning", "sdk.no-request-type", f"{m.name}: request type {req_name} not found", src.ref()))
         if resp is None:
             diags.append(Diagnostic("warning", "sdk.no-response-type", f"{m.name}: response type {resp_name} not found", src.ref()))
-        params: list[Field] = [copy.deepcopy(f) for f in iter_fields(req.members)] if req else []
+        params: list[Field] = [clone_member(f) for f in iter_fields(req.members)] if req else []
         _mark_transforms(params, typings.types, m.request_transforms, src.ref(), diags)
         if resp is not None:
             _mark_transforms(resp.members, typings.types, m.response_transforms, src.ref(), diags)
@@ -430,7 +430,7 @@ def build_operations(
             params=params,
             required_paths=_required_paths(req.members, typings.types, seen=frozenset({req_name})) if req else [],
             response_type=resp_name if resp else None,
-            response=copy.deepcopy(resp.members) if resp else [],
+            response=clone_members(resp.members) if resp else [],
         )
         if m.name in ops:
             diags.append(Diagnostic("warning", "sdk.duplicate-operation", f"{m.name} appears twice; keeping the first", src.ref()))

@@ -27,11 +27,11 @@ Problems are :class:`~wixcontracts.ir.Diagnostic`s naming file and line.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 
-from wixcontracts.ir import Diagnostic, EnumValue, Field, OneOf, Source, TypeDef, TypeRef, iter_fields
+from wixcontracts.ir import (Diagnostic, EnumValue, Field, OneOf, Source, TypeDef, TypeRef, clone_member,
+                             clone_members, clone_type, iter_fields)
 
 from .ts import parse, unwrap
 from .ts import line as _line
@@ -344,7 +344,7 @@ class _Parser:
     def _interface_members(self, name: str) -> list:
         """Members of interface ``name``, inherited fields and ONE-OF groups included."""
         if name in self._resolved_members:
-            return copy.deepcopy(self._resolved_members[name])
+            return clone_members(self._resolved_members[name])
         d = self.decls[name]
         if name in self._resolving:
             self.diag("error", "sdk.extends-cycle", f"interface {name} extends itself", d.line)
@@ -374,7 +374,7 @@ class _Parser:
         finally:
             self._resolving.discard(name)
         self._resolved_members[name] = members
-        return copy.deepcopy(members)
+        return clone_members(members)
 
     def _bases(self, node):
         for child in node.named_children:
@@ -392,7 +392,7 @@ class _Parser:
         group_fields = self._own_fields(oneof_name)
         names = [f.name for f in group_fields]
         by_name = {m.name: m for m in members if isinstance(m, Field)}
-        picked = [by_name.get(n) or copy.deepcopy(f) for n, f in zip(names, group_fields)]
+        picked = [by_name.get(n) or clone_member(f) for n, f in zip(names, group_fields)]
         group = OneOf(picked, self.src(self.decls[oneof_name].line), required=False)
         out: list = []
         placed = False
@@ -533,7 +533,7 @@ class _Parser:
         if d is not None and d.kind == "alias":
             ref, _enum = self._resolve_alias(name)
             if ref is not None and not (ref.kind == "string" and _enum is not None):
-                return copy.deepcopy(ref)
+                return clone_type(ref)
         return TypeRef.named(name)
 
     def _generic(self, node, context: str):
