@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from datetime import datetime, timezone
 from typing import Any
@@ -116,17 +117,26 @@ def _pem_bytes(key: Any, what: str) -> bytes:
     return pem
 
 
+@functools.lru_cache(maxsize=16)
+def private_key_from_pem(pem: bytes):
+    """``load_pem_private_key``, once per PEM: loading an RSA key validates it (~25 ms), and every signed
+    delivery needs the key (raises ValueError/TypeError as the loader does; failures are not cached)."""
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    return load_pem_private_key(pem, password=None)
+
+
 def load_public_key(key: Any):
     """An RSA public key from PEM (or base64 of PEM); a private key's public half is accepted."""
     from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key, load_pem_public_key
+    from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
     pem = _pem_bytes(key, "public")
     try:
         loaded = load_pem_public_key(pem)
     except (ValueError, TypeError):
         try:
-            loaded = load_pem_private_key(pem, password=None).public_key()
+            loaded = private_key_from_pem(pem).public_key()
         except (ValueError, TypeError):
             raise WebhookError("public key: not a PEM public key (expected -----BEGIN PUBLIC KEY-----)") from None
     if not isinstance(loaded, rsa.RSAPublicKey):
@@ -136,11 +146,10 @@ def load_public_key(key: Any):
 
 def load_private_key(key: Any):
     from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     pem = _pem_bytes(key, "private")
     try:
-        loaded = load_pem_private_key(pem, password=None)
+        loaded = private_key_from_pem(pem)
     except (ValueError, TypeError) as exc:
         raise WebhookError(f"private key: not an unencrypted PEM private key ({exc.__class__.__name__})") from None
     if not isinstance(loaded, rsa.RSAPrivateKey):

@@ -95,7 +95,7 @@ def _safe_name(name: str) -> str:
 
 def cached_key_pair(name: str = DEFAULT_NAME, *, directory: Path | None = None, create: bool = True) -> KeyPair:
     """The cached test pair ``name`` (created on first use unless ``create=False``)."""
-    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+    from .jwt import private_key_from_pem
 
     folder = Path(directory) if directory is not None else cache_dir()
     private_path = folder / f"{_safe_name(name)}.private.pem"
@@ -110,7 +110,7 @@ def cached_key_pair(name: str = DEFAULT_NAME, *, directory: Path | None = None, 
     except OSError as exc:
         raise WebhookError(f"{private_path}: cannot create or read the test key ({exc.strerror or exc})") from None
     try:
-        key = load_pem_private_key(data, password=None)
+        key = private_key_from_pem(data)
     except (ValueError, TypeError):
         raise WebhookError(f"{private_path}: not an unencrypted PEM private key (delete it to make a new one)") from None
     public = _public_pem(key)
