@@ -133,6 +133,9 @@ def test_urls_split_as_urlsplit_does():
              "host:8080", "//h/p", "HTTPS://H/P", "", "?q", "#f", "http://[::1]/x", "x:y:z/p", "1abc:/p",
              "https://h?x#y?z", "https://h/p?", " https://h/p", "https://h/p\n"]
     cases += ["".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 16))) for _ in range(20_000)]
+    # the one-regex path for the usual scheme-and-host prefix, followed by anything
+    cases += [rnd.choice(["https://", "http://", "https:", "HTTPS://", "https:///"])
+              + "".join(rnd.choice(alphabet + "\x00\x7f") for _ in range(rnd.randint(0, 16))) for _ in range(20_000)]
     for url in cases:
         try:
             parts = urlsplit(url)

@@ -262,14 +262,15 @@ class Contracts:
                             expected="a documented method and path"))
             return res
         name, params, host = hit
-        res = Result(name)
+        res = self.validate_request(name, body, path_params=params, headers=headers or {},
+                                    allow_unknown=allow_unknown, query=query,
+                                    method=method.upper() if isinstance(method, str) else str(method or "").upper(),
+                                    max_findings=max_findings)
         WIX_HOST = self._wix_host
-        if host and host.lower() != WIX_HOST:
-            res.add(Finding(pointer="", rule="host", severity="warning", location="route", actual=short_repr(host),
-                            expected=WIX_HOST, message=f"host {host} is not {WIX_HOST}"))
-        res.extend(self.validate_request(name, body, path_params=params, headers=headers or {},
-                                         allow_unknown=allow_unknown, query=query,
-                                         method=str(method or "").upper(), max_findings=max_findings))
+        if host and host.lower() != WIX_HOST:  # the route's own finding comes first
+            res.warnings.insert(0, Finding(pointer="", rule="host", severity="warning", location="route",
+                                           actual=short_repr(host), expected=WIX_HOST,
+                                           message=f"host {host} is not {WIX_HOST}"))
         if status is not None:
             res.extend(self.validate_response(name, response_body, status, strict=strict,
                                               max_findings=max_findings))

@@ -138,23 +138,18 @@ _PLAIN_URL = re.compile(r"(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?://([^/?#]*))?([^?#]*
 _ODD = re.compile(r"[\x00-\x20\[\]\x7f]")
 
 
+# the usual ``http(s)://host/path?query#fragment``, nothing urlsplit would treat specially
+_USUAL_URL = re.compile(r"https?://([^/?#\x00-\x20\[\]\x7f]*)([^?#\x00-\x20\[\]\x7f]*)"
+                        r"(?:\?([^#\x00-\x20\[\]\x7f]*))?(?:#[^\x00-\x20\[\]\x7f]*)?")
+
+
 def split_url(url: str) -> tuple[str, str, str]:
     """(host, path, query) of a URL, as ``urllib.parse.urlsplit`` reads them, without its cost for the
     usual ``https://host/path?query`` (anything unusual goes to urlsplit itself)."""
+    m = _USUAL_URL.fullmatch(url)
+    if m is not None:  # one regex: the common case
+        return m.group(1), m.group(2), m.group(3) or ""
     if not _ODD.search(url):
-        i = url.find("://")
-        if (i == 5 and url.startswith("https")) or (i == 4 and url.startswith("http")):  # the usual: str ops
-            start, end = i + 3, len(url)
-            for ch in "/?#":
-                j = url.find(ch, start, end)
-                if j != -1:
-                    end = j
-            rest = url[end:]
-            j = rest.find("#")
-            if j != -1:
-                rest = rest[:j]
-            path, _, query = rest.partition("?")
-            return url[start:end], path, query
         m = _PLAIN_URL.fullmatch(url)
         if m is not None:
             scheme = m.group(1)
