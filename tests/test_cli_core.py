@@ -306,3 +306,34 @@ def test_startup_stays_lean():
         p = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=ENV, cwd=ROOT,
                            timeout=120)
         assert p.stderr.strip().splitlines()[-1] == "[]", (args, p.stderr)
+
+
+def test_each_command_loads_from_its_own_module():
+    """``main`` imports only the module ``COMMAND_MODULES`` names for ``wixcontracts CMD``: each command appears
+    exactly when its module is imported, and every command of the whole CLI is in the table."""
+    code = """
+import importlib, json
+from typer.main import get_command
+from wixcontracts.cli import COMMAND_MODULES, app
+app.__dict__["_loaded"] = True  # no automatic full load: modules one by one
+names = lambda: set(get_command(app).commands) if app.registered_commands or app.registered_groups else set()
+wrong = []
+for module in dict.fromkeys(COMMAND_MODULES.values()):
+    before = names()
+    importlib.import_module(module)
+    after = names()
+    for cmd in (c for c, m in COMMAND_MODULES.items() if m == module):
+        if cmd in before or cmd not in after:
+            wrong.append([cmd, module])
+import wixcontracts.commands
+print(json.dumps({"wrong": wrong, "all": sorted(names()), "table": sorted(COMMAND_MODULES)}))
+"""
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=120)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["wrong"] == [] and out["all"] == out["table"], out
+    # through main: a command runs with its module alone; anything else loads them all
+    ok = ROOT / "examples" / "payloads" / "decline.json"
+    assert cli("validate", "declineMultiServiceBooking", "--request", ok).returncode == 0
+    r = cli("valdate")
+    assert r.returncode == 2 and "validate" in r.stderr, r.stderr

@@ -120,6 +120,12 @@ class App(typer.Typer):
     def _load(self) -> None:
         if not self.__dict__.get("_loaded"):
             self.__dict__["_loaded"] = True
+            only = self.__dict__.pop("_only", None)
+            if only is not None:  # `main` for `wixcontracts CMD ...`: the one module that registers CMD
+                import importlib
+
+                importlib.import_module(only)
+                return
             from . import commands  # noqa: F401  (registers every command on this app)
 
     @property
@@ -288,7 +294,25 @@ def emit_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: "Forma
     console().print(t)
 
 
+# The module that registers each top-level command: `wixcontracts CMD ...` imports only that one (start-up
+# time); anything else -- help, completion, an unknown name -- imports them all (``wixcontracts.commands``).
+# tests/test_cli_core.py checks the table against the commands each module really registers.
+COMMAND_MODULES = {
+    "build": "wixcontracts.build_cli", "ops": "wixcontracts.catalog_cli", "schema": "wixcontracts.catalog_cli",
+    "explain": "wixcontracts.catalog_cli", "validate": "wixcontracts.validate.cli",
+    "serve": "wixcontracts.emulator.serve", "fuzz": "wixcontracts.fuzz_cli", "lint-docs": "wixcontracts.lint_cli",
+    "check": "wixcontracts.check_cli", "fixtures": "wixcontracts.fixtures.cli", "drift": "wixcontracts.drift.cli",
+    "diff": "wixcontracts.drift.cli", "nightly": "wixcontracts.drift.cli", "live": "wixcontracts.live.cli",
+    "docs": "wixcontracts.docsfetch.cli", "webhook": "wixcontracts.webhooks.cli", "spi": "wixcontracts.webhooks.cli",
+    "init": "wixcontracts.init_cmd",
+}
+
+
 def main() -> None:
+    words = sys.argv[1:2]
+    if words and words[0] in COMMAND_MODULES and "_WIXCONTRACTS_COMPLETE" not in os.environ \
+            and not app.__dict__.get("_loaded"):
+        app.__dict__["_only"] = COMMAND_MODULES[words[0]]
     app(prog_name="wixcontracts")
 
 
