@@ -314,3 +314,37 @@ def test_multi_service_time_slots(wire):
         "services": [{"serviceId": MASSAGE}], "fromLocalDate": "2030-01-08T09:00:00",
         "toLocalDate": "2030-01-08T12:00:00"})
     assert s == 400 and out["details"]["validationError"]["fieldViolations"][0]["ruleName"] == "INVALID_SERVICES_SIZE"
+
+
+def test_get_multi_service_time_slot(wire):
+    get = "/_api/service-availability/v2/multi-service-time-slots/get"
+    services = [{"serviceId": SPORTS}, {"serviceId": MASSAGE}]
+    where = {"services": services, "timeZone": TZ, "location": {"locationType": "BUSINESS"}}
+    s, out = wire.post(get, {**where, "localStartDate": "2030-01-08T10:30:00", "localEndDate": "2030-01-08T12:00:00"})
+    assert s == 200 and out["timeZone"] == TZ
+    slot = out["timeSlot"]
+    assert (slot["bookable"], slot["remainingCapacity"], "nonBookableReasons" in slot) == (True, 1, False)
+    assert [(n["serviceId"], n["localStartDate"][11:16], n["localEndDate"][11:16]) for n in slot["nestedTimeSlots"]] \
+        == [(SPORTS, "10:30", "11:00"), (MASSAGE, "11:00", "12:00")]
+    # the listing shows the same chain
+    s, listed = wire.post("/_api/service-availability/v2/multi-service-time-slots", {
+        "services": services, "fromLocalDate": "2030-01-08T10:30:00", "toLocalDate": "2030-01-08T10:31:00",
+        "timeZone": TZ})
+    assert s == 200 and listed["timeSlots"] == [slot]
+    # booked: the chain is still there, full; the listing drops it
+    s, _ = wire.post(MSB, {"bookings": [_msb_booking(SPORTS, "2030-01-08", "10:30", "11:00"),
+                                        _msb_booking(MASSAGE, "2030-01-08", "11:00", "12:00")]})
+    assert s == 200
+    s, out = wire.post(get, {**where, "localStartDate": "2030-01-08T10:30:00", "localEndDate": "2030-01-08T12:00:00"})
+    assert s == 200 and out["timeSlot"]["bookable"] is False and out["timeSlot"]["remainingCapacity"] == 0
+    assert out["timeSlot"]["nonBookableReasons"] == {"noRemainingCapacity": True}
+    s, listed = wire.post("/_api/service-availability/v2/multi-service-time-slots", {
+        "services": services, "fromLocalDate": "2030-01-08T10:30:00", "toLocalDate": "2030-01-08T10:31:00",
+        "timeZone": TZ})
+    assert s == 200 and listed["timeSlots"] == []
+    # not a chain (the massage would start at 11:00, not 10:45), an unknown service
+    s, out = wire.post(get, {**where, "localStartDate": "2030-01-08T10:15:00", "localEndDate": "2030-01-08T11:45:00"})
+    assert (s, code(out)) == (404, "SLOT_NOT_FOUND")
+    s, out = wire.post(get, {**where, "services": [{"serviceId": SPORTS}, {"serviceId": YOGA.replace("9", "8")}],
+                             "localStartDate": "2030-01-08T10:30:00", "localEndDate": "2030-01-08T12:00:00"})
+    assert (s, code(out)) == (404, "SERVICE_NOT_FOUND")

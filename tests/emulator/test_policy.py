@@ -34,6 +34,7 @@ NPM_LINES = {
     ("bookings", 6799): "UpdateNumberOfParticipantsApplicationErrors",
     ("availability-time-slots", 1357): "ListAvailabilityTimeSlotsApplicationErrors",
     ("multi-service-availability-time-slots", 1357): "ListMultiServiceAvailabilityTimeSlotsApplicationErrors",
+    ("multi-service-availability-time-slots", 1383): "GetMultiServiceAvailabilityTimeSlotApplicationErrors",
     ("extended-bookings", 2321): "`query.fields`", ("extended-bookings", 2335): "eventual-consistency",
     ("extended-bookings", 2377): "`createdDate` sorted in `DESC`", ("extended-bookings", 2378): "`cursorPaging.limit`",
 }

@@ -196,6 +196,11 @@ def test_multi_service_booking_on_consecutive_slots(js_root, base):
     assert a["localEndDate"] == b["localStartDate"]
     # the same chain, found with the single-service package: the sports massage starting when the massage ends
     assert at(slots(c, SPORTS, "2030-01-08"), a["localEndDate"])["bookable"]
+    # and fetched on its own (positional arguments: services, start, end, time zone, location)
+    r = c.run(call("one", MULTI, "getMultiServiceAvailabilityTimeSlot",
+                   [{"serviceId": MASSAGE}, {"serviceId": SPORTS}], first["localStartDate"], first["localEndDate"],
+                   TZ, {"locationType": "BUSINESS"}))
+    assert ok(r["one"])["timeSlot"] == first
     r = c.run(call("m", BOOKINGS, "createMultiServiceBooking",
                    [booking_for(MASSAGE, a), booking_for(SPORTS, b)],
                    {"multiServiceBookingType": "SEQUENTIAL_BOOKINGS", "returnFullEntity": True}),
@@ -204,6 +209,10 @@ def test_multi_service_booking_on_consecutive_slots(js_root, base):
     assert parts[0]["endDate"] == parts[1]["startDate"]
     assert [x["booking"]["status"] for x in ok(r["get"])["bookings"]] == ["CREATED", "CREATED"]
     assert not at(slots(c, SPORTS, "2030-01-08"), a["localEndDate"])["bookable"]  # taken by the multi-service booking
+    r = c.run(call("full", MULTI, "getMultiServiceAvailabilityTimeSlot",
+                   [{"serviceId": MASSAGE}, {"serviceId": SPORTS}], first["localStartDate"], first["localEndDate"],
+                   TZ, {"locationType": "BUSINESS"}))
+    assert ok(r["full"])["timeSlot"]["bookable"] is False
     later = [s for s in slots(c, SPORTS, "2030-01-08")
              if s["bookable"] and s["localStartDate"] >= "2030-01-08T16:00:00"]
     r = c.run(call("gap", BOOKINGS, "createMultiServiceBooking",

@@ -142,6 +142,11 @@ DECISIONS: dict[str, Decision] = {
                              "in order, each starting exactly when the previous ends, every one with a free staff "
                              "member; 2 to 8 services, else 400 INVALID_SERVICES_SIZE.",
                              f"{_MS}#L1357 (ListMultiServiceAvailabilityTimeSlotsApplicationErrors)"),
+    "slots.multi_service_get": D("getMultiServiceAvailabilityTimeSlot returns the chain that starts at localStartDate "
+                                 "and ends at localEndDate, also when a slot of it is full (bookable false, "
+                                 "remainingCapacity 0, nonBookableReasons.noRemainingCapacity); no such chain: 404 "
+                                 "SLOT_NOT_FOUND; 2 to 8 services as for the listing.",
+                                 f"{_MS}#L1383 (GetMultiServiceAvailabilityTimeSlotApplicationErrors)"),
     "slots.location_type": D("Time slots leave location.locationType out, so a client can copy a slot's location "
                              "into createBooking; the scenario location-type-business puts it in (BUSINESS / CUSTOM / "
                              "CUSTOMER, as the Time Slots contract declares) and createBooking rejects it. A booking's "

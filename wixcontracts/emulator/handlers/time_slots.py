@@ -220,25 +220,26 @@ def get_event_time_slot(emu, params: dict, msg: dict) -> dict:
 
 # ---------------------------------------------------------------------- multi-service
 
-@handler(M + "listMultiServiceAvailabilityTimeSlots")
-def list_multi_service_time_slots(emu, params: dict, msg: dict) -> dict:
-    """Chains of consecutive appointment slots, one per service in order, each starting when the previous ends
-    (policy ``msb.consecutive``)."""
-    op = M + "listMultiServiceAvailabilityTimeSlots"
-    msg, offset, limit = _paged(msg)
-    tz_name, tz = _tz(emu, msg)
+def _msb_services(emu, op: str, msg: dict) -> tuple[list[dict], list[dict]]:
+    """(the request's services entries, the services) for 2 to 8 appointment services."""
     wanted = msg.get("services") or []
     if not 2 <= len(wanted) <= 8:
         raise emu.fail(op, "INVALID_SERVICES_SIZE", f"give 2 to 8 services, got {len(wanted)}", 400, "services")
-    services = [_service(emu, op, w.get("serviceId"), f"services[{i}].serviceId") for i, w in enumerate(wanted)]
-    start, end = _range(msg, tz)
+    return wanted, [_service(emu, op, w.get("serviceId"), f"services[{i}].serviceId") for i, w in enumerate(wanted)]
+
+
+def _chains(emu, wanted: list[dict], services: list[dict], start: datetime, end: datetime, tz, *,
+            free_only: bool) -> list[dict]:
+    """Multi-service time slots whose first slot starts in [start, end): chains of appointment slots, one per
+    service in order, each starting when the previous ends (policy ``msb.consecutive``); ``free_only``: every
+    slot of the chain with a free staff member."""
     span = timedelta(minutes=sum(emu.avail.duration(s) + emu.avail.gap(s) for s in services))
     tables = []
     for w, s in zip(wanted, services):
         slots = emu.avail.appointment_slots(s, start, end + span,
                                             duration=(w.get("customerChoices") or {}).get("durationInMinutes"),
                                             resource_ids=w.get("resourceIds"))
-        tables.append({x["start"]: x for x in slots if x["free"]})
+        tables.append({x["start"]: x for x in slots if x["free"] or not free_only})
     out = []
     for first in sorted(tables[0].values(), key=lambda x: x["start"]):
         if first["start"] >= end:
@@ -254,9 +255,42 @@ def list_multi_service_time_slots(emu, params: dict, msg: dict) -> dict:
         nested = [{"serviceId": s["id"], "localStartDate": emu.avail.local(x["start"], tz),
                    "localEndDate": emu.avail.local(x["end"], tz), "availableResources": _resources(x["free"]),
                    "scheduleId": (s.get("schedule") or {}).get("id")} for s, x in zip(services, chain)]
-        out.append({"serviceId": services[0]["id"], "localStartDate": nested[0]["localStartDate"],
-                    "localEndDate": nested[-1]["localEndDate"], "bookable": True,
-                    "location": _location(emu, services[0]), "totalCapacity": 1, "remainingCapacity": 1,
-                    "bookableCapacity": 1, "nestedTimeSlots": nested})
+        free = int(all(x["free"] for x in chain))
+        slot = {"serviceId": services[0]["id"], "localStartDate": nested[0]["localStartDate"],
+                "localEndDate": nested[-1]["localEndDate"], "bookable": bool(free),
+                "location": _location(emu, services[0]), "totalCapacity": 1, "remainingCapacity": free,
+                "bookableCapacity": free, "nestedTimeSlots": nested}
+        if not free:
+            slot["nonBookableReasons"] = {"noRemainingCapacity": True}
+        out.append(slot)
+    return out
+
+
+@handler(M + "listMultiServiceAvailabilityTimeSlots")
+def list_multi_service_time_slots(emu, params: dict, msg: dict) -> dict:
+    """Chains of consecutive appointment slots with room, one slot per service in order (policy
+    ``slots.multi_service``)."""
+    op = M + "listMultiServiceAvailabilityTimeSlots"
+    msg, offset, limit = _paged(msg)
+    tz_name, tz = _tz(emu, msg)
+    wanted, services = _msb_services(emu, op, msg)
+    start, end = _range(msg, tz)
+    out = _chains(emu, wanted, services, start, end, tz, free_only=True)
     window, meta = _cursor_meta(msg, offset, limit, len(out))
     return {"timeSlots": out[window], "timeZone": tz_name, "cursorPagingMetadata": meta}
+
+
+@handler(M + "getMultiServiceAvailabilityTimeSlot")
+def get_multi_service_time_slot(emu, params: dict, msg: dict) -> dict:
+    """The chain that starts at localStartDate and ends at localEndDate, full or not (policy
+    ``slots.multi_service``)."""
+    op = M + "getMultiServiceAvailabilityTimeSlot"
+    tz_name, tz = _tz(emu, msg)
+    wanted, services = _msb_services(emu, op, msg)
+    start, end = _local(msg, "localStartDate", tz), _local(msg, "localEndDate", tz)
+    local_end = emu.avail.local(end, tz)
+    for slot in _chains(emu, wanted, services, start, start + timedelta(minutes=1), tz, free_only=False):
+        if slot["localEndDate"] == local_end:
+            return {"timeSlot": slot, "timeZone": tz_name}
+    raise emu.fail(op, "SLOT_NOT_FOUND", f"services {', '.join(s['id'] for s in services)} have no consecutive "
+                   f"slots {msg['localStartDate']} – {msg['localEndDate']} ({tz_name})", 404)
