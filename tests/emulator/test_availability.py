@@ -348,3 +348,47 @@ def test_get_multi_service_time_slot(wire):
     s, out = wire.post(get, {**where, "services": [{"serviceId": SPORTS}, {"serviceId": YOGA.replace("9", "8")}],
                              "localStartDate": "2030-01-08T10:30:00", "localEndDate": "2030-01-08T12:00:00"})
     assert (s, code(out)) == (404, "SERVICE_NOT_FOUND")
+
+
+def test_hourly_duration_range_end_options_and_booking(wire):
+    """A service the customer books by length (policy slots.end_options): starts every 30', end options from the
+    minimum to the maximum that a staff member can cover, a chosen length booked, the options shrink."""
+    massage = wire.emu.store.services[MASSAGE]
+    s, out = wire.post("/_api/bookings/v2/services", {"service": {
+        "name": "Studio hire", "type": "APPOINTMENT", "staffMemberIds": massage["staffMemberIds"],
+        "locations": massage["locations"], "payment": massage["payment"],
+        "schedule": {"availabilityConstraints": {"durationRange": {
+            "unitType": "HOUR", "hourOptions": {"minDurationInMinutes": 60, "maxDurationInMinutes": 180}}}}}})
+    assert s == 200, out
+    hire = out["service"]["id"]
+    monday = slots(wire, hire, "2030-01-07")  # Aoife only: 09-13, 14-17; 60' from every half hour
+    assert list(monday) == ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00", "14:00", "14:30",
+                            "15:00", "15:30", "16:00"]
+    assert monday["09:00"]["localEndDate"].endswith("T10:00:00")
+    ends = "/_api/service-availability/v2/time-slots/end-options"
+    where = {"serviceId": hire, "timeZone": TZ, "location": {"locationType": "BUSINESS"}}
+    s, out = wire.post(ends, {**where, "localStartDate": "2030-01-07T10:00:00"})
+    assert s == 200 and out["timeZone"] == TZ
+    # 60' to 180' in 30' steps, but Aoife's break at 13:00 stops them at 13:00
+    assert [o["localEndDate"][11:16] for o in out["endOptions"]] == ["11:00", "11:30", "12:00", "12:30", "13:00"]
+    assert all(o["localStartDate"] == "2030-01-07T10:00:00" and o["availableResources"] == []
+               and o["totalCapacity"] == 1 and o["location"] == {} for o in out["endOptions"])  # slots.location_type
+    s, out = wire.post(ends, {**where, "localStartDate": "2030-01-07T10:00:00",
+                              "maxLocalEndDate": "2030-01-07T11:45:00"})
+    assert [o["localEndDate"][11:16] for o in out["endOptions"]] == ["11:00", "11:30"]
+    # book 10:00-12:00 (a length the range allows, off the 60' grid); 10:00 then has no end left
+    s, b = book(wire, hire, "2030-01-07", "10:00", "12:00")
+    assert s == 200, b
+    s, out = wire.post(ends, {**where, "localStartDate": "2030-01-07T10:00:00"})
+    assert s == 200 and out["endOptions"] == []
+    s, out = wire.post(ends, {**where, "localStartDate": "2030-01-07T12:00:00"})
+    assert [o["localEndDate"][11:16] for o in out["endOptions"]] == ["13:00"]
+    # a length the range does not allow; a service without a range; the end before the start
+    s, out = book(wire, hire, "2030-01-07", "14:00", "14:45")
+    assert (s, code(out)) == (428, "SLOT_NOT_AVAILABLE")
+    s, out = wire.post(ends, {**where, "serviceId": MASSAGE, "localStartDate": "2030-01-07T10:00:00"})
+    assert s == 400 and out["details"]["validationError"]["fieldViolations"][0]["ruleName"] == \
+        "END_OPTIONS_NOT_SUPPORTED"
+    s, out = wire.post(ends, {**where, "localStartDate": "2030-01-07T10:00:00",
+                              "maxLocalEndDate": "2030-01-07T09:00:00"})
+    assert s == 400

@@ -35,6 +35,7 @@ NPM_LINES = {
     ("availability-time-slots", 1357): "ListAvailabilityTimeSlotsApplicationErrors",
     ("multi-service-availability-time-slots", 1357): "ListMultiServiceAvailabilityTimeSlotsApplicationErrors",
     ("multi-service-availability-time-slots", 1383): "GetMultiServiceAvailabilityTimeSlotApplicationErrors",
+    ("availability-time-slots", 1383): "ListAvailabilityTimeSlotEndOptionsApplicationErrors",
     ("extended-bookings", 2321): "`query.fields`", ("extended-bookings", 2335): "eventual-consistency",
     ("extended-bookings", 2377): "`createdDate` sorted in `DESC`", ("extended-bookings", 2378): "`cursorPaging.limit`",
 }

@@ -133,6 +133,31 @@ def test_find_staff_create_service_query_availability(js_root, base):
     assert not c.problems, c.problems
 
 
+def test_pick_a_length_from_end_options_and_book_it(js_root, base):
+    """An hourly duration-range service (the customer picks the length): the official client lists the end
+    options for a start, books the longest, and the options for that start are gone."""
+    c = Client(js_root, base)
+    r = c.run(call("staff", STAFF, "queryStaffMembers", chain=[{"method": "find"}]))
+    aoife = next(m["_id"] for m in ok(r["staff"])["_items"] if m["name"] == "Aoife Byrne")
+    r = c.run(call("svc", SERVICES, "createService", {
+        "name": "Studio hire", "type": "APPOINTMENT", "staffMemberIds": [aoife],
+        "schedule": {"availabilityConstraints": {"durationRange": {
+            "unitType": "HOUR", "hourOptions": {"minDurationInMinutes": 60, "maxDurationInMinutes": 120}}}},
+        "locations": [{"type": "BUSINESS", "business": {"_id": "878a5385-6e04-460a-a34d-2fa6126f3ce4"}}]}))
+    hire = ok(r["svc"])["_id"]
+    where = {"localStartDate": "2030-01-07T11:00:00", "timeZone": TZ, "location": {"locationType": "BUSINESS"}}
+    r = c.run(call("ends", SLOTS, "listAvailabilityTimeSlotEndOptions", hire, where))
+    ends = ok(r["ends"])["endOptions"]
+    assert [e["localEndDate"][11:16] for e in ends] == ["12:00", "12:30", "13:00"]  # Aoife's break at 13:00
+    r = c.run(call("b", BOOKINGS, "createBooking", booking_for(hire, ends[-1])),
+              call("after", SLOTS, "listAvailabilityTimeSlotEndOptions", hire, where))
+    booked = ok(r["b"])["booking"]  # dates as the client returns them (Date objects; Dublin is UTC in January)
+    assert (booked["startDate"], booked["endDate"]) == ({"$date": "2030-01-07T11:00:00.000Z"},
+                                                        {"$date": "2030-01-07T13:00:00.000Z"})
+    assert ok(r["after"])["endOptions"] == []
+    assert not c.problems, c.problems
+
+
 def test_book_full_confirm_reschedule_cancel_free_again(js_root, base):
     c = Client(js_root, base)
     monday = slots(c, MASSAGE, "2030-01-07")

@@ -44,6 +44,7 @@ G3_STATUSES: dict[str, tuple[int, ...]] = {
                          "extended-bookings.countExtendedBookings", "event-time-slots.listEventTimeSlots")},
     **{op: (404,) for op in ("availability-time-slots.listAvailabilityTimeSlots",
                              "availability-time-slots.getAvailabilityTimeSlot", "event-time-slots.getEventTimeSlot",
+                             "availability-time-slots.listAvailabilityTimeSlotEndOptions",
                              "multi-service-availability-time-slots.listMultiServiceAvailabilityTimeSlots",
                              "multi-service-availability-time-slots.getMultiServiceAvailabilityTimeSlot")},
 }

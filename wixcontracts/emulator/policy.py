@@ -142,6 +142,18 @@ DECISIONS: dict[str, Decision] = {
                              "in order, each starting exactly when the previous ends, every one with a free staff "
                              "member; 2 to 8 services, else 400 INVALID_SERVICES_SIZE.",
                              f"{_MS}#L1357 (ListMultiServiceAvailabilityTimeSlotsApplicationErrors)"),
+    "slots.end_options": D("A service with an hourly duration range (schedule.availabilityConstraints.durationRange."
+                           "hourOptions {minDurationInMinutes, maxDurationInMinutes}) offers starts every 30 minutes "
+                           "inside the working hours, each lasting the minimum unless customerChoices."
+                           "durationInMinutes says otherwise; listAvailabilityTimeSlotEndOptions lists, for "
+                           "localStartDate, the ends min, min + 30, ... up to the maximum (maxLocalEndDate caps it "
+                           "earlier, never later) that some staff member (resourceTypes[].resourceIds narrow) can "
+                           "cover: totalCapacity 1, availableResources empty, the request's location echoed (without "
+                           "locationType, as every time slot's: slots.location_type); "
+                           "createBooking accepts such a length. Another service: 400 END_OPTIONS_NOT_SUPPORTED; "
+                           "MAX_END_DATE_EXCEEDS_MAXIMUM is never answered (the typings say the maximum caps). The "
+                           "30-minute grid is the emulator's choice (the typings' smallest duration).",
+                           f"{_TS}#L1383 (ListAvailabilityTimeSlotEndOptionsApplicationErrors)"),
     "slots.multi_service_get": D("getMultiServiceAvailabilityTimeSlot returns the chain that starts at localStartDate "
                                  "and ends at localEndDate, also when a slot of it is full (bookable false, "
                                  "remainingCapacity 0, nonBookableReasons.noRemainingCapacity); no such chain: 404 "

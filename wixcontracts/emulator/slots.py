@@ -7,6 +7,9 @@ Simple and deterministic (policy ``slots.*``):
   else ``durations[0].minutes``, else 60 minutes) plus ``timeBetweenSessions`` inside each of their working-hour
   intervals (their working-hours schedule, else the business's hours), in their schedule's time zone.  A slot
   is one (start, end); its capacity is the number of staff members offering it, one booking each;
+* **hourly duration ranges** (``availabilityConstraints.durationRange.hourOptions``): the customer picks the
+  length: sessions start every ``RANGE_STEP`` minutes inside the working hours and last the minimum unless asked
+  (``customerChoices.durationInMinutes``); a booking may last min + n × ``RANGE_STEP`` up to the maximum;
 * **classes** (CLASS): sessions repeat weekly as the service's schedule lists them (``seeds.py``); capacity
   ``defaultCapacity``, shared by participants; the session's ``eventId`` is ``<scheduleId>-<YYYYMMDDThhmmZ>``;
 * **courses** (COURSE): one schedule, capacity ``defaultCapacity`` participants in all;
@@ -28,6 +31,9 @@ WEEKDAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 # the resource type of staff members (no source: the emulator's own id)
 STAFF_RESOURCE_TYPE_ID = "1cd44cf8-756f-41c3-bd90-3e2ffcaf1155"
 DEFAULT_DURATION = 60
+# an hourly duration range's grid: start times and lengths in steps of this many minutes (no source: emulator
+# choice; the typings' smallest duration is 30 minutes)
+RANGE_STEP = 30
 DEFAULT_CLASS_CAPACITY = 10
 # Time Slots' location type -> Create Booking's (the enums disagree; ``wixcontracts lint-docs`` cross-service)
 BOOKING_LOCATION_TYPE = {"BUSINESS": "OWNER_BUSINESS", "CUSTOM": "OWNER_CUSTOM", "CUSTOMER": "CUSTOM"}
@@ -234,9 +240,28 @@ class Availability:
         return None
 
     @staticmethod
+    def duration_range(service: dict) -> tuple[int, int] | None:
+        """(min, max) minutes of the service's hourly duration range, else None."""
+        dr = ((service.get("schedule") or {}).get("availabilityConstraints") or {}).get("durationRange") or {}
+        hours = dr.get("hourOptions") if isinstance(dr, dict) else None
+        if not isinstance(hours, dict) or dr.get("unitType") not in (None, "HOUR"):
+            return None
+        lo = int(hours.get("minDurationInMinutes") or RANGE_STEP)
+        return lo, max(lo, int(hours.get("maxDurationInMinutes") or lo))
+
+    @classmethod
+    def range_lengths(cls, service: dict) -> list[int]:
+        """The lengths a booking of an hourly duration-range service may have: min, min + RANGE_STEP, ... max."""
+        rng = cls.duration_range(service)
+        return list(range(rng[0], rng[1] + 1, RANGE_STEP)) if rng else []
+
+    @staticmethod
     def duration(service: dict, override: int | None = None) -> int:
         if override:
             return int(override)
+        rng = Availability.duration_range(service)
+        if rng:
+            return rng[0]
         ac = (service.get("schedule") or {}).get("availabilityConstraints") or {}
         for d in ac.get("sessionDurations") or []:
             return int(d)
@@ -299,7 +324,9 @@ class Availability:
                    staff: list[dict] | None = None) -> list[Candidate]:
         """Every staff member's session of ``service`` starting in [start, end) (aware datetimes)."""
         dur = timedelta(minutes=self.duration(service, duration))
-        step = dur + timedelta(minutes=self.gap(service))
+        # fixed lengths: back to back; an hourly duration range: a start every RANGE_STEP minutes
+        step = timedelta(minutes=RANGE_STEP) if self.duration_range(service) \
+            else dur + timedelta(minutes=self.gap(service))
         out = []
         for member in staff if staff is not None else self.staff_of(service):
             weekly, tz = self.staff_hours(member)
@@ -440,7 +467,9 @@ class Availability:
         if wanted and wanted not in by_rid:
             raise fail("SLOT_NOT_AVAILABLE", f"resource {wanted} does not provide service {service['id']}", 428,
                        resourceId=wanted)
-        offered = [c for c in self.candidates(service, start, start + timedelta(seconds=1))
+        minutes = (end - start) / timedelta(minutes=1)
+        length = int(minutes) if minutes in self.range_lengths(service) else None  # a length the customer chose
+        offered = [c for c in self.candidates(service, start, start + timedelta(seconds=1), length)
                    if c.start == start and c.end == end]
         if wanted:
             offered = [c for c in offered if c.resource_id == by_rid[wanted].get("resourceId", wanted)

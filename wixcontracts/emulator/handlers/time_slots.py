@@ -165,6 +165,44 @@ def get_availability_time_slot(emu, params: dict, msg: dict) -> dict:
                    f"{msg['localEndDate']} ({tz_name})", 404)
 
 
+@handler(A + "listAvailabilityTimeSlotEndOptions")
+def list_end_options(emu, params: dict, msg: dict) -> dict:
+    """The lengths a customer may book from localStartDate, for an hourly duration-range service (policy
+    ``slots.end_options``)."""
+    op = A + "listAvailabilityTimeSlotEndOptions"
+    tz_name, tz = _tz(emu, msg)
+    service = _service(emu, op, msg.get("serviceId"))
+    lengths = emu.avail.range_lengths(service)
+    if not lengths:
+        raise emu.fail(op, "END_OPTIONS_NOT_SUPPORTED", f"service {service['id']} has no hourly duration range "
+                       "(schedule.availabilityConstraints.durationRange.hourOptions)", 400, "serviceId",
+                       serviceId=service["id"])
+    start = _local(msg, "localStartDate", tz)
+    latest = start + timedelta(minutes=lengths[-1])
+    if msg.get("maxLocalEndDate"):
+        cap = _local(msg, "maxLocalEndDate", tz)
+        if cap <= start:
+            raise invalid("maxLocalEndDate", "maxLocalEndDate must be after localStartDate", "OTHER", "range")
+        latest = min(latest, cap)  # the service's maximum caps a later one
+    ids = [r for t in msg.get("resourceTypes") or [] for r in t.get("resourceIds") or []] or None
+    location = msg.get("location") or {}
+    echoed = location if "location-type-business" in emu.scenarios else \
+        {k: v for k, v in location.items() if k != "locationType"}  # as every time slot's (slots.location_type)
+    out = []
+    if _location_ok(emu, service, [location]):
+        for minutes in lengths:
+            if start + timedelta(minutes=minutes) > latest:
+                break
+            for s in emu.avail.appointment_slots(service, start, start + timedelta(minutes=1), duration=minutes,
+                                                 resource_ids=ids):
+                if s["start"] == start and s["free"]:
+                    out.append({"serviceId": service["id"], "localStartDate": emu.avail.local(start, tz),
+                                "localEndDate": emu.avail.local(s["end"], tz), "bookable": True, "location": echoed,
+                                "totalCapacity": 1, "remainingCapacity": 1, "bookableCapacity": 1,
+                                "availableResources": [], "scheduleId": (service.get("schedule") or {}).get("id")})
+    return {"endOptions": [{k: v for k, v in o.items() if v is not None} for o in out], "timeZone": tz_name}
+
+
 # ---------------------------------------------------------------------- classes
 
 def event_slot(emu, session, tz) -> dict:
