@@ -25,6 +25,7 @@ import copy
 import heapq
 import json
 import re
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -186,61 +187,41 @@ def explaining_variant(strict: dict) -> dict:
 
 
 class Compiled:
-    """One schema: committed form, strict and explaining variants, compiled lazily and once."""
+    """One schema: committed form, strict and explaining variants, compiled lazily and once (each a
+    ``cached_property``: after the first use, a plain attribute of the instance)."""
 
     def __init__(self, schema: dict, request: bool):
         self.schema = schema
         self.request = request
-        self._strict: dict | None = None
-        self._explaining: dict | None = None
-        self._rs = self._rs_strict = self._rs_explain = self._py = self._vmap = None
+        self._vmap = None
         self._locs: dict = {}  # (base pointer, strict-schema prefix) -> _Site
         self._root_site = None
-        self._iter_errors = None
         self._nodes: dict = {}  # reference evaluation path -> (node, keyword, tie template, source)
 
-    @property
+    @cached_property
     def strict(self) -> dict:
-        if self._strict is None:
-            self._strict = strict_variant(self.schema, self.request)
-        return self._strict
+        return strict_variant(self.schema, self.request)
 
-    @property
+    @cached_property
     def explaining(self) -> dict:
-        if self._explaining is None:
-            self._explaining = explaining_variant(self.strict)
-        return self._explaining
+        return explaining_variant(self.strict)
 
-    @property
+    @cached_property
     def rs(self):
-        if self._rs is None:
-            import jsonschema_rs
+        return _rs_validator(self.schema)
 
-            self._rs = jsonschema_rs.validator_for(self.schema, validate_formats=True)
-        return self._rs
-
-    @property
+    @cached_property
     def rs_strict(self):
-        if self._rs_strict is None:
-            import jsonschema_rs
+        return _rs_validator(self.strict)
 
-            self._rs_strict = jsonschema_rs.validator_for(self.strict, validate_formats=True)
-        return self._rs_strict
-
-    @property
+    @cached_property
     def rs_explain(self):
-        if self._rs_explain is None:
-            import jsonschema_rs
+        return _rs_validator(self.explaining)
 
-            self._rs_explain = jsonschema_rs.validator_for(self.explaining, validate_formats=True)
-        return self._rs_explain
-
-    @property
+    @cached_property
     def iter_errors(self):
         """``rs_explain.iter_errors``, looked up once."""
-        if self._iter_errors is None:
-            self._iter_errors = self.rs_explain.iter_errors
-        return self._iter_errors
+        return self.rs_explain.iter_errors
 
     def rs_at(self, ptr: str):
         """The jsonschema-rs validator of the explaining form's subschema at JSON pointer ``ptr``."""
@@ -250,15 +231,19 @@ class Compiled:
             self._vmap = jsonschema_rs.validator_map_for(self.explaining, validate_formats=True)
         return self._vmap[ptr]
 
-    @property
+    @cached_property
     def py(self):
-        if self._py is None:
-            from jsonschema import Draft202012Validator
+        from jsonschema import Draft202012Validator
 
-            from .formats import format_checker
+        from .formats import format_checker
 
-            self._py = Draft202012Validator(self.strict, format_checker=format_checker())
-        return self._py
+        return Draft202012Validator(self.strict, format_checker=format_checker())
+
+
+def _rs_validator(schema: dict):
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(schema, validate_formats=True)
 
 
 # ---------------------------------------------------------------- locating errors in the strict schema
@@ -604,7 +589,7 @@ class _Explainer:
 
     def __init__(self, compiled: Compiled, instance: Any, keep: int, pol: "_Policy", budget: "_Budget"):
         self.c = compiled
-        self.root = compiled._strict
+        self.root = compiled.strict
         self.instance = instance
         self.keep = keep
         self.pol = pol
@@ -720,9 +705,9 @@ class _Explainer:
         site = c._root_site
         if site is None:
             c.strict  # noqa: B018 (computed once)
-            self.root = c._strict
+            self.root = c.strict
             site = c._root_site = _Site("#", ())
-        found = self.convert((c._iter_errors or c.iter_errors)(self.instance), site, self.instance, [], big)
+        found = self.convert(c.iter_errors(self.instance), site, self.instance, [], big)
         if not big and len(found) <= self.keep:  # the common case: one call, a few errors
             return _ordered(found)
         self.add(found)
