@@ -17,6 +17,8 @@ from .paths import data_root
 
 
 class UnknownOperation(KeyError):
+    what = "operation"  # the kind of name, in messages
+
     def __init__(self, name: str, known: list[str]):
         self.name = name
         self.suggestions = difflib.get_close_matches(name, known, n=3, cutoff=0.5) or \
@@ -25,47 +27,41 @@ class UnknownOperation(KeyError):
 
     def __str__(self) -> str:
         hint = f"; did you mean {' or '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"unknown operation '{self.name}'{hint}"
+        return f"unknown {self.what} '{self.name}'{hint}"
 
 
 class AmbiguousOperation(UnknownOperation):
     """A bare operation name that more than one service has."""
+
+    holders = "services have it"
 
     def __init__(self, name: str, candidates: list[str]):
         super().__init__(name, [])
         self.candidates = candidates
 
     def __str__(self) -> str:
-        return (f"ambiguous operation '{self.name}': {len(self.candidates)} services have it; "
+        return (f"ambiguous {self.what} '{self.name}': {len(self.candidates)} {self.holders}; "
                 f"use one of {', '.join(self.candidates)}")
 
 
 class UnknownEvent(UnknownOperation):
     """A webhook event no service declares (by event type, id, name or slug)."""
 
-    def __str__(self) -> str:
-        hint = f"; did you mean {' or '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"unknown event '{self.name}'{hint}"
+    what = "event"
 
 
 class AmbiguousEvent(AmbiguousOperation):
     """An event name or slug (``created``) that more than one event has."""
 
-    def __str__(self) -> str:
-        return (f"ambiguous event '{self.name}': {len(self.candidates)} events match; "
-                f"use one of {', '.join(self.candidates)}")
+    what, holders = "event", "events match"
 
 
 class UnknownPluginMethod(UnknownOperation):
-    def __str__(self) -> str:
-        hint = f"; did you mean {' or '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"unknown service-plugin method '{self.name}'{hint}"
+    what = "service-plugin method"
 
 
 class AmbiguousPluginMethod(AmbiguousOperation):
-    def __str__(self) -> str:
-        return (f"ambiguous service-plugin method '{self.name}': {len(self.candidates)} plugins have it; "
-                f"use one of {', '.join(self.candidates)}")
+    what, holders = "service-plugin method", "plugins have it"
 
 
 def _index(entries: dict[str, dict], keys) -> dict[str, list[str]]:
