@@ -151,8 +151,10 @@ DECISIONS: dict[str, Decision] = {
                            "cover: totalCapacity 1, availableResources empty, the request's location echoed (without "
                            "locationType, as every time slot's: slots.location_type); "
                            "createBooking accepts such a length. Another service: 400 END_OPTIONS_NOT_SUPPORTED; "
-                           "MAX_END_DATE_EXCEEDS_MAXIMUM is never answered (the typings say the maximum caps). The "
-                           "30-minute grid is the emulator's choice (the typings' smallest duration).",
+                           "MAX_END_DATE_EXCEEDS_MAXIMUM is never answered (the typings say the maximum caps). A daily "
+                           "range (dayOptions) is not modeled: its slots have the fixed length, and its end options "
+                           "are 400 END_OPTIONS_NOT_SUPPORTED as the typings say. The 30-minute grid is the "
+                           "emulator's choice (the typings' smallest duration).",
                            f"{_TS}#L1383 (ListAvailabilityTimeSlotEndOptionsApplicationErrors)"),
     "slots.multi_service_get": D("getMultiServiceAvailabilityTimeSlot returns the chain that starts at localStartDate "
                                  "and ends at localEndDate, also when a slot of it is full (bookable false, "
