@@ -392,3 +392,12 @@ def test_hourly_duration_range_end_options_and_booking(wire):
     s, out = wire.post(ends, {**where, "localStartDate": "2030-01-07T10:00:00",
                               "maxLocalEndDate": "2030-01-07T09:00:00"})
     assert s == 400
+    # a daily range is not modeled: no end options, as the typings say for daily ranges
+    s, out = wire.post("/_api/bookings/v2/services", {"service": {
+        "name": "Cabin", "type": "APPOINTMENT", "staffMemberIds": massage["staffMemberIds"],
+        "schedule": {"availabilityConstraints": {"durationRange": {
+            "unitType": "DAY", "dayOptions": {"minDurationInDays": 1, "maxDurationInDays": 3}}}}}})
+    assert s == 200, out
+    s, out = wire.post(ends, {**where, "serviceId": out["service"]["id"], "localStartDate": "2030-01-07T10:00:00"})
+    assert s == 400 and out["details"]["validationError"]["fieldViolations"][0]["ruleName"] == \
+        "END_OPTIONS_NOT_SUPPORTED"
