@@ -14,9 +14,8 @@ from typing import Any, Optional
 import typer
 
 from ..cli import Surface, app, console, fail, tsv_rows
-from .render import emit_text
+from .render import emit_junit, emit_text
 from .render import fmt_expected as _fmt_expected
-from .render import where as _where
 
 
 class Format(str, Enum):
@@ -357,25 +356,12 @@ def _shown(label: str, target: str) -> str:
 
 
 def _emit_junit(results, kind: str, name: str | None, target: str = "-") -> None:
-    from ..report import junit as J
     from .io import InputError
 
-    suite = J.Suite(f"wixcontracts validate {kind}")
-    for label, r in results:
-        cls = (r.operation if not isinstance(r, InputError) else None) or name or kind
-        case = suite.add(J.Case(_shown(label, target), str(cls)))
-        if isinstance(r, InputError):
-            msg = _input_error_text(r, label, target)
-            case.error(msg, msg, "input-error")
-            continue
-        if not r.ok:
-            first = r.errors[0]
-            case.fail(f"{len(r.errors)} error(s); first: {first.rule} {_where(first)}: {first.message}",
-                      "\n".join(f"{f.rule} {_where(f)}: {f.message}" + (f" ({f.source})" if f.source else "")
-                                for f in r.errors), first.rule)
-        if r.warnings:
-            case.system_out = "\n".join(f"warning {f.rule} {_where(f)}: {f.message}" for f in r.warnings)
-    sys.stdout.write(J.render_suite(suite))
+    emit_junit(results, f"wixcontracts validate {kind}", unreadable=(InputError,),
+               label=lambda lb: _shown(lb, target),
+               classname=lambda r: str((r.operation if not isinstance(r, InputError) else None) or name or kind),
+               error_text=lambda e, lb: _input_error_text(e, lb, target))
 
 
 def _input_error_text(e, label: str, target: str) -> str:

@@ -74,3 +74,27 @@ def emit_text(results, batch: bool, *, unreadable: tuple[type, ...], subject: st
             con.print(f"    [{colour}]{f.severity}[/] [{colour}]{f.rule}[/]: {escape(f.message)}{exp}")
             if f.source:
                 con.print(f"      [dim]{escape(f.source)}[/]")
+
+
+def emit_junit(results, suite_name: str, *, unreadable: tuple[type, ...], label: Callable[[str], str],
+               classname: Callable[[Any], str], error_text: Callable[[Exception, str], str] = lambda e, _l: str(e),
+               place: Callable[[Any], str] = where) -> None:
+    """One JUnit test case per payload: a failure naming the first error (all of them in its text), warnings
+    in system-out, an ``unreadable`` input an error (``error_text(exception, label)``)."""
+    from ..report import junit as J
+
+    suite = J.Suite(suite_name)
+    for name, r in results:
+        case = suite.add(J.Case(label(name), classname(r)))
+        if isinstance(r, unreadable):
+            msg = error_text(r, name)
+            case.error(msg, msg, "input-error")
+            continue
+        if not r.ok:
+            first = r.errors[0]
+            case.fail(f"{len(r.errors)} error(s); first: {first.rule} {place(first)}: {first.message}",
+                      "\n".join(f"{f.rule} {place(f)}: {f.message}" + (f" ({f.source})" if f.source else "")
+                                for f in r.errors), first.rule)
+        if r.warnings:
+            case.system_out = "\n".join(f"warning {f.rule} {place(f)}: {f.message}" for f in r.warnings)
+    sys.stdout.write(J.render_suite(suite))

@@ -209,22 +209,11 @@ def _json(results, batch: bool) -> None:
 
 
 def _junit(results) -> None:
-    from ..report import junit as J
+    from ..validate.render import emit_junit
 
-    suite = J.Suite("wixcontracts validate event")
-    for label, r in results:
-        if isinstance(r, InputProblem):
-            suite.add(J.Case(_shown(label), "webhook")).error(str(r), str(r), "input-error")
-            continue
-        case = suite.add(J.Case(_shown(label), r.operation or "webhook"))
-        if not r.ok:
-            first = r.errors[0]
-            case.fail(f"{len(r.errors)} error(s); first: {first.rule} {first.pointer or '/'}: {first.message}",
-                      "\n".join(f"{f.rule} {f.pointer or '/'}: {f.message}" + (f" ({f.source})" if f.source else "")
-                                for f in r.errors), first.rule)
-        if r.warnings:
-            case.system_out = "\n".join(f"warning {f.rule} {f.pointer or '/'}: {f.message}" for f in r.warnings)
-    sys.stdout.write(J.render_suite(suite))
+    emit_junit(results, "wixcontracts validate event", unreadable=(InputProblem,), label=_shown,
+               classname=lambda r: "webhook" if isinstance(r, InputProblem) else r.operation or "webhook",
+               place=lambda f: f.pointer or "/")
 
 
 def _sarif(results, target: str) -> None:
