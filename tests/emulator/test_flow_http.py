@@ -3,13 +3,9 @@ paths (no timing asserted)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
-
 import pytest
-import uvicorn
 
+from tests.serving import serving_app
 from wixcontracts.emulator import bench
 from wixcontracts.emulator.asgi import create_app
 from wixcontracts.emulator.core import Emulator
@@ -18,18 +14,8 @@ from wixcontracts.emulator.flow import run_flow
 
 @pytest.fixture(scope="module")
 def served():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(Emulator()), host="127.0.0.1", port=port, log_level="warning"))
-    t = threading.Thread(target=server.run, daemon=True)
-    t.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    t.join(5)
+    with serving_app(create_app(Emulator())) as base:
+        yield base
 
 
 def test_run_flow_over_http(served):

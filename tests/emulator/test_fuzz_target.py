@@ -5,13 +5,11 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import threading
-import time
 import xml.etree.ElementTree as ET
 
 import pytest
-import uvicorn
 
+from tests.serving import serving_app
 from wixcontracts.build import ROOT
 from wixcontracts.emulator.asgi import create_app
 from wixcontracts.emulator.core import Emulator
@@ -20,19 +18,8 @@ from wixcontracts.fuzz_target import TargetRefused, check_target, is_loopback
 
 @pytest.fixture(scope="module")
 def served():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(Emulator(require_auth=True)), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    t = threading.Thread(target=server.run, daemon=True)
-    t.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    t.join(5)
+    with serving_app(create_app(Emulator(require_auth=True))) as base:
+        yield base
 
 
 def cli(*args, env=None):

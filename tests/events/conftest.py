@@ -407,33 +407,11 @@ def real_booking(**over) -> dict:
 
 # ------------------------------------------------------------------ serving an app on loopback
 
-import contextlib  # noqa: E402
-
-
-@contextlib.contextmanager
 def serving(asgi_app):
     """Run ``asgi_app`` with uvicorn on a free loopback port (a thread); yields the base URL."""
-    import socket
-    import threading
-    import time
+    from tests.serving import serving_app
 
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(asgi_app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    t = threading.Thread(target=server.run, daemon=True)
-    t.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        t.join(5)
+    return serving_app(asgi_app, lifespan="off")
 
 
 @pytest.fixture
