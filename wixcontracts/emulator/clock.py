@@ -73,9 +73,12 @@ class Clock:
 
 
 def rfc3339(dt: datetime) -> str:
+    """``2030-01-07T09:00:00.000Z`` (= ``isoformat(timespec="milliseconds")`` in UTC, with ``Z``; formatted
+    directly: isoformat is twice as slow)."""
     if dt.tzinfo is not UTC:
         dt = dt.astimezone(UTC)
-    return dt.isoformat(timespec="milliseconds")[:-6] + "Z"
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ" % (dt.year, dt.month, dt.day, dt.hour, dt.minute, dt.second,
+                                                   dt.microsecond // 1000)
 
 
 def parse_instant(text: str, tz: tzinfo | None = None) -> datetime | None:

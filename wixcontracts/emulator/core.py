@@ -55,6 +55,27 @@ def _no_constant(name: str):
 
 
 _DECODER = json.JSONDecoder(parse_constant=_no_constant, parse_int=_int, parse_float=_float)
+# the C scanner behind ``_DECODER.decode`` (called directly: no regex for the surrounding whitespace)
+_SCAN = _DECODER.scan_once
+_BOM = b"\xef\xbb\xbf"
+_WS = " \t\n\r"  # JSON's whitespace
+# in JSON text without \u escapes, a key holding "_" shows as a "_" followed (escapes stepped over) by the key's
+# closing quote and a colon; a "_" of a value string never is.  Linear: a scan stops at the next "_" or quote
+_UNDERSCORE_KEY = re.compile(rb'_[^"\\_]*+(?:\\.[^"\\_]*+)*+"[ \t\n\r]*:', re.DOTALL)
+
+
+def _canonical_names(body_bytes) -> bool:
+    """Whether the JSON text ``body_bytes`` surely has no key holding a ``_`` (False: it may; always for a body
+    over 64 KiB, where the scan would cost more than walking the message)."""
+    if isinstance(body_bytes, str):
+        body_bytes = body_bytes.encode("utf-8", "surrogatepass")
+    return isinstance(body_bytes, bytes) and len(body_bytes) <= 65536 and _no_u_escape(body_bytes) \
+        and _UNDERSCORE_KEY.search(body_bytes) is None
+
+
+def _no_u_escape(body_bytes: bytes) -> bool:
+    """No ``\\u`` in ``body_bytes`` (a one-byte search first: most bodies have no backslash at all)."""
+    return b"\\" not in body_bytes or b"\\u" not in body_bytes
 
 
 class Route(NamedTuple):
@@ -102,10 +123,12 @@ class Shared:
     def strip_plan(self, op: str, *path: str):
         """Plan dropping the read-only fields of the request schema of ``op`` under ``path``."""
         key = (op, path)
-        if key not in self._plans:
+        try:
+            return self._plans[key]
+        except KeyError:
             root = self.schema(op, "request")
-            self._plans[key] = shapes.strip_plan(root, self._node(root, path))
-        return self._plans[key]
+            plan = self._plans[key] = shapes.strip_plan(root, self._node(root, path))
+            return plan
 
     def checker(self, op: str, kind: str, *path: str):
         """``known(dotted)`` for the object at ``path`` of the ``kind`` schema of ``op``."""
@@ -322,7 +345,7 @@ class Emulator:
             return self._error_response(None, WixError(401, "UNAUTHENTICATED", "missing Authorization header"))
         try:
             body = self._parse(body_bytes)
-            message = self._validate(op["id"], params, body, query, method)
+            message = self._validate(op["id"], params, body, query, method, _canonical_names(body_bytes))
         except ValidationFailure as e:
             return 400, dict(JSON_HEADERS), e.body()
         return self.dispatch(op["id"], params, message, _owned=True)
@@ -346,7 +369,7 @@ class Emulator:
         with self.lock:
             self._pending, self._stamp, self._owned = [], None, _owned
             try:
-                result = fn(dict(path_params or {}), message)
+                result = fn(dict(path_params) if path_params else {}, message)
             except WixError as e:
                 self._pending = []
                 return self._error_response(op_id, e)
@@ -377,10 +400,13 @@ class Emulator:
             return {}
         # fast path: a body that cannot be too deep and has no \\u escape (an unpaired surrogate) is read by the C
         # decoder, refusing NaN / Infinity and out-of-range numbers; any problem: the strict reader says what, where
-        if body_bytes.count(b"{") + body_bytes.count(b"[") <= MAX_BODY_DEPTH and b"\\u" not in body_bytes:
-            try:
-                return _DECODER.decode(body_bytes.decode("utf-8-sig"))
-            except (ValueError, UnicodeDecodeError):
+        if body_bytes.count(b"{") + body_bytes.count(b"[") <= MAX_BODY_DEPTH and _no_u_escape(body_bytes):
+            try:  # = _DECODER.decode(body_bytes.decode("utf-8-sig"))
+                text = (body_bytes[3:] if body_bytes.startswith(_BOM) else body_bytes).decode("utf-8").strip(_WS)
+                value, end = _SCAN(text, 0)
+                if end == len(text):
+                    return value
+            except (ValueError, UnicodeDecodeError, StopIteration):
                 pass
         from ..validate.io import InputError, loads
 
@@ -390,13 +416,15 @@ class Emulator:
             msg = str(e).removeprefix("body: ")
             raise ValidationFailure([violation("", f"request body is not valid JSON: {msg}", "OTHER", "json")]) from None
 
-    def _validate(self, op: str, params: dict, body, query: str = "", method: str = "POST") -> dict:
+    def _validate(self, op: str, params: dict, body, query: str = "", method: str = "POST",
+                  canonical_names: bool = False) -> dict:
         """The request as the gateway reads it (``wixcontracts.validate.wire``), through the validation engine;
         its errors (not its warnings) become fieldViolations (policy validation.*).  Returns the request message
-        with the path's fields set."""
+        with the path's fields set.  ``canonical_names``: no key of ``body`` holds a ``_``."""
         if body is None:  # JSON null: the engine reads a None body as "no body" ({}), the wire had one
             raise ValidationFailure([violation("", "expected object, got null", "OTHER", "type")])
-        res, wire = self.contracts.check_request(op, body, path_params=params or None, query=query, method=method)
+        res, wire = self.contracts.check_request(op, body, path_params=params or None, query=query, method=method,
+                                                 body_names_canonical=canonical_names)
         if res.errors:
             path = [f for f in res.errors if f.location == "path"]
             if path:

@@ -116,6 +116,8 @@ class EventBus:
                 extra = len(self.events) - self.max_events
                 del self.events[:extra]
                 self.dropped += extra
+        if not self.listeners:
+            return
         for ev in events:
             for cb in list(self.listeners):
                 try:

@@ -28,6 +28,9 @@ class MethodNotAllowed(Exception):
 class Router:
     def __init__(self, operations):
         self.root = _Node()
+        # (METHOD, path without its outer "/") -> operation, for the templates without a parameter: what the
+        # trie walk finds first for such a path (its literal branch is tried before any pattern)
+        self.static: dict[tuple[str, str], dict] = {}
         for op in operations:
             if not op.get("path") or "rest" not in op.get("surfaces", ["rest"]):
                 continue
@@ -57,6 +60,8 @@ class Router:
             else:
                 node = node.literal.setdefault(seg, _Node())
         node.ops.setdefault(op["method"].upper(), (op, names))
+        if not names:
+            self.static.setdefault((op["method"].upper(), template.strip("/")), node.ops[op["method"].upper()][0])
 
     def _walk(self, node: _Node, segs: list[str], i: int, values: list, method: str, seen: list):
         if i == len(segs):
@@ -84,8 +89,12 @@ class Router:
         with another method."""
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
+        method = method.upper()
+        op = self.static.get((method, path.strip("/")))
+        if op is not None:
+            return op, {}
         seen: list[_Node] = []
-        hit = self._walk(self.root, path.strip("/").split("/"), 0, [], method.upper(), seen)
+        hit = self._walk(self.root, path.strip("/").split("/"), 0, [], method, seen)
         if hit is None:
             if seen:
                 raise MethodNotAllowed(sorted({m for n in seen for m in n.ops}))

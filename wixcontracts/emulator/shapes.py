@@ -28,12 +28,15 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+_CONTAINERS = (dict, list)
+
+
 def clone(v: Any) -> Any:
     """Deep copy of JSON-like data (much faster than ``copy.deepcopy``)."""
     if isinstance(v, dict):
-        return {k: clone(x) if isinstance(x, (dict, list)) else x for k, x in v.items()}
+        return {k: clone(x) if isinstance(x, _CONTAINERS) else x for k, x in v.items()}
     if isinstance(v, list):
-        return [clone(x) if isinstance(x, (dict, list)) else x for x in v]
+        return [clone(x) if isinstance(x, _CONTAINERS) else x for x in v]
     return v
 
 
@@ -80,12 +83,12 @@ def strip(value: Any, plan: Any) -> Any:
         return value
     if isinstance(plan, tuple):
         if isinstance(value, list):
+            sub = plan[1]
             for v in value:
-                strip(v, plan[1])
+                strip(v, sub)
         return value
     if isinstance(value, dict):
-        keys = [k for k in value if k in plan] if len(value) < len(plan) else [k for k in plan if k in value]
-        for k in keys:
+        for k in value.keys() & plan.keys():  # a new set: the keys are deleted while it is iterated
             sub = plan[k]
             if sub == DROP:
                 del value[k]

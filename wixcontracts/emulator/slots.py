@@ -409,13 +409,13 @@ class Availability:
         """Resolve ``entity`` (a bookedEntity, or a V2 slot wrapped as ``{"slot": ...}``) against availability;
         ``fail(code, description, http, field=None, **data)`` raises the operation's error.  A booking of a
         service the emulator does not know is accepted unchecked (policy ``availability.unknown_service``)."""
+        service = self.service_of(entity)
+        if service is None:
+            return Placement("unchecked", participants=participants)
         flow = flow or {}
         exclude = tuple(exclude)
         extra = list(extra)
-        service = self.service_of(entity)
         slot = entity.get("slot") or {}
-        if service is None:
-            return Placement("unchecked", participants=participants)
         kind = service.get("type") or "APPOINTMENT"
         if kind == "COURSE" or (entity.get("schedule") and not slot):
             return self._place_course(op, fail, service, entity, participants, flow, exclude, extra, where)

@@ -140,8 +140,10 @@ class Contracts:
     def check_request(self, op: str, body: Any, *, path_params: Mapping[str, Any] | None = None,
                       query: str | Mapping | None = None, headers: Mapping[str, Any] | None = None,
                       surface: str = "rest", allow_unknown: bool = False,
-                      method: str | None = None, max_findings: int | None = None) -> tuple[Result, WireRequest | None]:
-        """:meth:`validate_request`, also returning the request as read (None for the SDK surface)."""
+                      method: str | None = None, max_findings: int | None = None,
+                      body_names_canonical: bool = False) -> tuple[Result, WireRequest | None]:
+        """:meth:`validate_request`, also returning the request as read (None for the SDK surface).
+        ``body_names_canonical``: the caller knows no key of ``body`` holds a ``_`` (``wire.read``)."""
         p = self._plan(op, "request", surface)
         o, name, page = p.op, p.name, p.page
         cap = self._cap(max_findings)
@@ -159,7 +161,8 @@ class Contracts:
         message = {} if body is None else body
         if surface == "rest":
             wire = read_wire(root=c.schema, body=body, query=query, path_params=path_params, method=method,
-                             message_in=(o.get("wire") or {}).get("message_in", "body"))
+                             message_in=(o.get("wire") or {}).get("message_in", "body"),
+                             body_names_canonical=body_names_canonical)
             message = wire.message
             for f in wire.findings:
                 res.add(f if f.source else f.with_(source=page or None))

@@ -147,7 +147,7 @@ def normalize_names(value: Any, node: Any, shapes: Shapes, location: str, ptr: t
 
 def query_pairs(query: str | Mapping | None) -> list[tuple[str, str]]:
     """``a=1&b=2&b=3`` (or a mapping of name -> value | list of values) as (name, value) pairs in order."""
-    if query is None:
+    if query is None or query == "":
         return []
     if isinstance(query, list):
         return query
@@ -297,12 +297,13 @@ def bind_path(req: WireRequest, path_params: Mapping[str, Any]) -> None:
 
 def read(*, root: dict, body: Any = None, query: str | Mapping | None = None,
          path_params: Mapping[str, Any] | None = None, method: str | None = None, message_in: str = "body",
-         location: str = "request") -> WireRequest:
+         location: str = "request", body_names_canonical: bool = False) -> WireRequest:
     """The request message of one request to an operation whose request schema is ``root``.
 
     ``method`` is the HTTP method actually used (None: not an HTTP request, e.g. ``validate --request``,
     where ``body`` is the request message itself).  ``message_in`` is where the operation's message travels
-    (``body`` or ``query``)."""
+    (``body`` or ``query``).  ``body_names_canonical``: the caller knows that no key of ``body``, at any depth,
+    holds a ``_`` (no proto name to look for in it; the emulator tells from the raw JSON)."""
     findings: list[Finding] = []
     origin: dict[str, str] = {}
     message: Any = None
@@ -312,10 +313,11 @@ def read(*, root: dict, body: Any = None, query: str | Mapping | None = None,
                                 message=f"{method} carries the request in the query string; the gateway ignores "
                                         "the body", actual=short_repr(body), expected="no body"))
         body = None
+    canonical = body_names_canonical
     if body is not None:
         message = body
         if isinstance(body, dict):
-            origin.update((k, location) for k in body)
+            origin = dict.fromkeys(body, location)
     pairs = query_pairs(query)
     if pairs:
         if is_http and message_in == "body":
@@ -325,6 +327,7 @@ def read(*, root: dict, body: Any = None, query: str | Mapping | None = None,
                                         message=f"{method} carries the request in the body; the gateway ignores "
                                                 f"query parameter '{name}'"))
         else:
+            canonical = False  # the query's names: looked at below
             qmsg = query_message(pairs, root, findings)
             if message is None:
                 message = {}
@@ -339,39 +342,35 @@ def read(*, root: dict, body: Any = None, query: str | Mapping | None = None,
                     origin[k] = "query"
     if message is None:
         message = {}
-    shapes = Shapes(root)
-    if isinstance(message, dict) and _has_underscore_key(message):
-        message = normalize_names(message, root, shapes, location, (), findings)
+    if not (canonical and message is body) and isinstance(message, dict) and _has_underscore_key(message):
+        message = normalize_names(message, root, Shapes(root), location, (), findings)
         for k in list(origin):
             if k not in message and to_camel(k) in message:
                 origin[to_camel(k)] = origin.pop(k)
     req = WireRequest(message, message, origin)
     # a finding's location follows the field's origin (body or query)
     req.findings = [f.with_(location=req.location(f.pointer)) if f.location == location and f.pointer else f
-                    for f in findings]
+                    for f in findings] if findings else findings
     if path_params:
         bind_path(req, path_params)
     return req
 
 
-def _has_underscore_key(value: Any) -> bool:
-    """``any("_" in k for k in _keys(value))``, without a generator per container (the request hot path)."""
-    stack = [(value, 0)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        v, d = pop()
-        if d > 64:
-            continue
-        if isinstance(v, dict):
-            for k, x in v.items():
-                if "_" in k:
-                    return True
-                if isinstance(x, (dict, list)):
-                    push((x, d + 1))
-        else:
-            for x in v:
-                if isinstance(x, (dict, list)):
-                    push((x, d + 1))
+_CONTAINERS = (dict, list)
+
+
+def _has_underscore_key(value: Any, depth: int = 0) -> bool:
+    """``any("_" in k for k in _keys(value))``, without a generator per container (the request hot path): one
+    ``"_" in "".join(keys)`` per object; containers deeper than 64 levels are not looked into."""
+    if isinstance(value, dict):
+        if "_" in "".join(value):
+            return True
+        value = value.values()
+    if depth < 64:
+        depth += 1
+        for x in value:
+            if isinstance(x, _CONTAINERS) and _has_underscore_key(x, depth):
+                return True
     return False
 
 
