@@ -119,7 +119,15 @@ def load_service(package_dir: Path, *, internal: bool = False) -> Service:
     """One SDK package as a :class:`~wixcontracts.ir.Service` (``rest`` or ``service-plugin``); the
     internal typings are read when the package ships them (their extra fields marked non-public).  With
     the webhook events it declares and, for a service-plugin package, its plugin methods; what the event
-    and plugin importers report goes into the model's diagnostics."""
+    and plugin importers report goes into the model's diagnostics.  A verified package's import is cached
+    beside it (:mod:`.ircache`)."""
+    from .ircache import cached
+
+    return cached(Path(package_dir), internal, lambda: import_service(package_dir, internal=internal))
+
+
+def import_service(package_dir: Path, *, internal: bool = False) -> Service:
+    """:func:`load_service` without the cache: the package's files parsed."""
     from .events import load_events
     from .plugins import load_service_plugin
 
