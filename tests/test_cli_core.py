@@ -156,18 +156,39 @@ def test_explain_json_is_the_tree_as_data():
 # ---------------------------------------------------------------- never green on nothing
 
 @pytest.mark.slow
-def test_check_without_its_inputs_fails_unless_allow_skip(tmp_path):
-    p = cli("check", "--docs", tmp_path / "nope", "--fuzz-examples", "1", "--report-dir", tmp_path / "r",
-            "--format", "json")
-    assert p.returncode == 2, p.stdout + p.stderr
+def test_check_without_its_inputs_fails_unless_allow_skip(tmp_path, monkeypatch):
+    """In process, the fuzz step stubbed (the README runs the whole command, fuzz included, both ways)."""
+    import wixcontracts.check as chk
+
+    monkeypatch.setattr(chk, "step_fuzz", lambda n: chk.Step("fuzz emulator (schemathesis)", "ok", f"stub {n}"))
+    p = invoke("check", "--docs", tmp_path / "nope", "--fuzz-examples", "1", "--report-dir", tmp_path / "r",
+               "--format", "json")
+    assert p.exit_code == 2, p.stdout + p.stderr
     steps = {s["step"]: s["status"] for s in json.loads(p.stdout)}
     assert steps["rebuild + verify"] == "skipped" and steps["emulator lifecycle"] == "ok"
+    assert steps["fuzz emulator (schemathesis)"] == "ok"
     assert "rebuild + verify skipped" in p.stderr.splitlines()[-1] and "--allow-skip" in p.stderr
-    p = cli("check", "--docs", tmp_path / "nope", "--fuzz-examples", "1", "--report-dir", tmp_path / "r",
-            "--allow-skip", "--format", "tsv")
-    assert p.returncode == 0, p.stderr
+    p = invoke("check", "--docs", tmp_path / "nope", "--fuzz-examples", "1", "--report-dir", tmp_path / "r",
+               "--allow-skip", "--format", "tsv")
+    assert p.exit_code == 0, p.stderr
     assert p.stdout.splitlines()[0] == "step\tstatus\tdetail\ts" and "skipped (--allow-skip)" in p.stderr
     assert json.loads((tmp_path / "r" / "check.json").read_text())[0]["status"] == "skipped"
+
+
+def test_check_only_runs_the_steps_named(tmp_path, monkeypatch):
+    import wixcontracts.check as chk
+
+    ran = []
+    for key, fn in chk.STEP_KEYS.items():
+        name = next(n for n, f in chk.STEPS if f == fn)
+        monkeypatch.setattr(chk, fn, lambda *a, _k=key, _n=name: ran.append(_k) or chk.Step(_n, "ok", _k))
+    r = invoke("check", "--only", "fuzz", "--only", "rebuild", "--report-dir", tmp_path, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert ran == ["rebuild", "fuzz"]  # in the job's order, not the command line's
+    assert [s["step"] for s in json.loads(r.stdout)] == ["rebuild + verify", "fuzz emulator (schemathesis)"]
+    r = invoke("check", "--only", "lint", "--report-dir", tmp_path)
+    assert r.exit_code == 2 and one_line(r.stderr).startswith("error: --only lint: not a step of check")
+    assert ran == ["rebuild", "fuzz"]
 
 
 def test_check_without_the_sdk_typings_fails(docs_dir, tmp_path, monkeypatch):

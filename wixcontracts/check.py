@@ -148,12 +148,19 @@ def step_flow() -> Step:
 STEPS = (("rebuild + verify", "step_rebuild"), ("replay docs examples", "step_examples"),
          ("emulator lifecycle", "step_lifecycle"), ("emulator booking flow", "step_flow"),
          ("fuzz emulator (schemathesis)", "step_fuzz"))
+# ``check --only KEY``: a step's short name
+STEP_KEYS = {"rebuild": "step_rebuild", "examples": "step_examples", "lifecycle": "step_lifecycle",
+             "flow": "step_flow", "fuzz": "step_fuzz"}
 
 
-def run(docs: Path, max_examples: int = 25, out_dir: Path | None = None) -> list[Step]:
+def run(docs: Path, max_examples: int = 25, out_dir: Path | None = None, only: set[str] | None = None) -> list[Step]:
+    """Every step in order (``only``: the steps' short names, :data:`STEP_KEYS`, to run just those)."""
     steps = []
     args = {"step_rebuild": (docs,), "step_fuzz": (max_examples,)}
+    chosen = {STEP_KEYS[k] for k in only} if only else None
     for name, fn_name in STEPS:
+        if chosen is not None and fn_name not in chosen:
+            continue
         t0 = time.perf_counter()
         try:
             s = globals()[fn_name](*args.get(fn_name, ()))

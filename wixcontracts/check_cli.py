@@ -19,6 +19,8 @@ def check(
     allow_skip: bool = typer.Option(False, "--allow-skip",
                                     help="exit 0 even when a step was skipped because its input is missing "
                                          "(docs folder, SDK packages); default: exit 2"),
+    only: list[str] = typer.Option(None, "--only", metavar="STEP",
+                                   help="run only this step (repeatable): rebuild, examples, lifecycle, flow, fuzz"),
     fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
 ) -> None:
     """The main job, offline: rebuild + verify, replay examples, emulator lifecycle, fuzz, report.
@@ -26,12 +28,15 @@ def check(
     Exit 0 when every step passed, 1 when a step failed, 2 when a step was skipped for a missing input
     (unless --allow-skip), 3 when a step crashed."""
     from .build import default_docs_dir
-    from .check import run
+    from .check import STEP_KEYS, run
 
+    unknown = sorted(set(only or ()) - set(STEP_KEYS))
+    if unknown:
+        fail(f"--only {unknown[0]}: not a step of check (one of: {', '.join(STEP_KEYS)})")
     if report_dir.exists() and not report_dir.is_dir():
         fail(f"--report-dir {report_dir}: not a folder")
     try:
-        steps = run(docs or default_docs_dir(), fuzz_examples, report_dir)
+        steps = run(docs or default_docs_dir(), fuzz_examples, report_dir, set(only or ()))
     except OSError as e:  # the report could not be written (the steps catch their own errors)
         fail(f"cannot write the report under {report_dir}: {e.strerror or e}")
     rows = [[s.name, s.status, s.detail, f"{s.seconds:.1f}"] for s in steps]
