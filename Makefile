@@ -28,9 +28,11 @@ bench: $(STAMP)
 	$(PY) -m wixcontracts.pytest_plugin.bench
 	$(PY) -m wixcontracts.emulator.bench
 
-fuzz: $(STAMP)  ## long runs: schemathesis against the emulator, hypothesis against its ASGI app
-	WIXCONTRACTS_FUZZ_EXAMPLES=500 $(PY) -m pytest tests/emulator -k schemathesis -p no:xdist
+fuzz: $(STAMP)  ## the long runs (CI runs them): thousands of examples where `make test` runs each property at a smoke depth
+	WIXCONTRACTS_FUZZ_EXAMPLES=500 WIXCONTRACTS_FUZZ_COVERAGE=1 $(PY) -m pytest tests/emulator/test_emulator_schemathesis.py -p no:xdist
 	WIXCONTRACTS_ASGI_FUZZ_EXAMPLES=20000 $(PY) -m pytest tests/emulator/test_asgi_fuzz.py -p no:xdist
+	WIXCONTRACTS_STATEFUL_EXAMPLES=200 WIXCONTRACTS_WQL_FUZZ=3000 WIXCONTRACTS_EVENTS_FUZZ=5000 \
+	  $(PY) -m pytest tests/emulator/test_stateful.py tests/emulator/test_wql.py tests/events/test_fuzz.py -n 2
 	$(MAKE) fuzz-docs
 
 .PHONY: fuzz-docs lowest newest

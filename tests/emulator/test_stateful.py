@@ -18,7 +18,7 @@ from wixcontracts.emulator.core import Emulator
 from wixcontracts.emulator.fuzz import availability_window, checks, load_merged_schema, load_schema, operation_id
 from wixcontracts.emulator.multispec import MergeError, merged_schema
 
-EXAMPLES = int(os.environ.get("WIXCONTRACTS_FUZZ_EXAMPLES", 25))
+EXAMPLES = int(os.environ.get("WIXCONTRACTS_STATEFUL_EXAMPLES", 10))  # `make fuzz` (CI): 200
 
 
 def test_links_are_derived_from_the_contract():

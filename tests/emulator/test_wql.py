@@ -5,6 +5,7 @@ random filters; unsupported filters are 400-worthy errors naming the field."""
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 
 import pytest
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from wixcontracts.emulator import wql
 
-SETTINGS = settings(max_examples=300, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+# `make test` runs 100 examples a property; `make fuzz` (CI) 3,000
+SETTINGS = settings(max_examples=int(os.environ.get("WIXCONTRACTS_WQL_FUZZ", 100)), database=None, deadline=None, suppress_health_check=list(HealthCheck))
 ABSENT = object()
 
 # ---------------------------------------------------------------------- the reference: the rules, read directly

@@ -4,6 +4,7 @@ WebhookError (decode) and never anything at all but WebhookError / a Result (val
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -18,7 +19,8 @@ from wixcontracts.webhooks.jwt import b64url_encode  # noqa: E402
 
 from .conftest import UUID, mini_booking  # noqa: E402
 
-FUZZ = settings(max_examples=2000, database=None, deadline=None,
+# `make test` runs 400 examples a property; `make fuzz` (CI) 5,000
+FUZZ = settings(max_examples=int(os.environ.get("WIXCONTRACTS_EVENTS_FUZZ", 400)), database=None, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(

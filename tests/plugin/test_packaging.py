@@ -62,13 +62,14 @@ def test_core_resolves_beside_pinned_apps(wheel, tmp_path):
 def test_wheel_in_a_fresh_project_with_the_oldest_pins(wheel, tmp_path):
     """Core only (no extras) with httpx 0.27.2, rich 13.9.4, pytest 8.3.5: the integrator's suite passes."""
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(with_pip=True).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)  # pip installs into it from outside (--python): 2.4 s less
     py = env_dir / "bin" / "python"
-    p = _pip(py, "install", "-q", str(wheel), "httpx==0.27.2", "rich==13.9.4", "pytest==8.3.5", "requests")
+    p = _pip(sys.executable, "--python", str(py), "install", "-q", str(wheel), "httpx==0.27.2", "rich==13.9.4",
+             "pytest==8.3.5", "requests")
     if p.returncode != 0 and _unreachable(p):
         pytest.skip(f"package index unreachable: {p.stderr.strip().splitlines()[-1]}")
     assert p.returncode == 0, p.stderr[-3000:]
-    frozen = _pip(py, "freeze").stdout.lower()
+    frozen = _pip(sys.executable, "--python", str(py), "freeze").stdout.lower()
     for absent in ("starlette", "uvicorn", "schemathesis", "tree-sitter", "pyjwt"):
         assert absent not in frozen, absent
     proj = tmp_path / "app"
