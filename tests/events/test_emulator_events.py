@@ -112,7 +112,7 @@ class _Hook(BaseHTTPRequestHandler):
 
 def test_serve_delivers_its_events_to_a_registered_url(tmp_path):
     hook = HTTPServer(("127.0.0.1", 0), _Hook)
-    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    threading.Thread(target=hook.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()  # shutdown() waits a poll
     try:
         with serving("--webhook-url", f"http://127.0.0.1:{hook.server_port}/webhooks",
                      env={"WIXCONTRACTS_CACHE": str(tmp_path)}) as base:

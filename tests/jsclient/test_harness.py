@@ -49,7 +49,7 @@ class _Echo(BaseHTTPRequestHandler):
 def echo_server():
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
     server.seen = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     try:
         yield server
