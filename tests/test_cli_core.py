@@ -358,3 +358,17 @@ print(json.dumps({"wrong": wrong, "all": sorted(names()), "table": sorted(COMMAN
     assert cli("validate", "declineMultiServiceBooking", "--request", ok).returncode == 0
     r = cli("valdate")
     assert r.returncode == 2 and "validate" in r.stderr, r.stderr
+
+
+def test_a_copy_without_the_contracts_says_so(tmp_path):
+    """The package alone (no schemas/ or contracts/ beside it, no _data inside): one line naming the file, exit 2."""
+    import shutil
+
+    shutil.copytree(ROOT / "wixcontracts", tmp_path / "wixcontracts",
+                    ignore=shutil.ignore_patterns("__pycache__", "_data", "node_modules"))
+    for args in (["ops"], ["validate", "createBooking", "--request", "-"]):
+        p = subprocess.run([sys.executable, "-m", "wixcontracts", *args], cwd=tmp_path, capture_output=True, text=True,
+                           env={**ENV, "PYTHONPATH": str(tmp_path)}, input="{}", timeout=120)
+        assert p.returncode == 2, p.stderr
+        line = one_line(p.stderr)
+        assert "contracts/catalog.json: the contract catalog is missing" in line and "Traceback" not in p.stderr

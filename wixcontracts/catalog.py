@@ -113,7 +113,14 @@ class Catalog:
 
     @cached_property
     def data(self) -> dict:
-        return json.loads((self.root / "contracts" / "catalog.json").read_text(encoding="utf-8"))
+        path = self.root / "contracts" / "catalog.json"
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            from .paths import DataMissing
+
+            raise DataMissing(f"{path}: the contract catalog is missing (a partial copy of wixcontracts or a broken "
+                              f"install: reinstall it, or run `make schemas` in a checkout)") from None
 
     @cached_property
     def operations(self) -> dict[str, dict]:

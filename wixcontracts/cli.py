@@ -24,6 +24,8 @@ from typing import Any, Iterable, NoReturn, Sequence
 import typer
 from typer.core import TyperGroup
 
+from .paths import DataMissing
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEBUG_ENV = "WIXCONTRACTS_DEBUG"
 
@@ -96,6 +98,9 @@ class Group(TyperGroup):
         except Abort:
             typer.echo("error: aborted", err=True)
             sys.exit(EXIT_FINDINGS)
+        except DataMissing as e:
+            typer.echo(f"error: {e}", err=True)
+            sys.exit(EXIT_USAGE)
         except ModuleNotFoundError as e:  # an optional dependency: name the extra that brings it, exit 2
             from .extras import extra_for
 

@@ -7,6 +7,10 @@ from pathlib import Path
 _PKG = Path(__file__).resolve().parent
 
 
+class DataMissing(RuntimeError):
+    """The committed contracts are not where they should be (a partial copy or a broken install): one line."""
+
+
 def data_root() -> Path:
     """Folder holding ``schemas/`` and ``contracts/``."""
     repo = _PKG.parent
