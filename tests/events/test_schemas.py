@@ -7,8 +7,8 @@ import re
 
 import jsonschema_rs
 import pytest
-from jsonschema import Draft202012Validator
 
+from tests.schemacheck import check_schema
 from wixcontracts.emit.events import event_schemas, plugin_schemas
 from wixcontracts.sdk.events import load_events
 from wixcontracts.sdk.plugins import load_service_plugin
@@ -26,7 +26,7 @@ def _walk(node):
 
 def _check(doc: dict) -> None:
     assert doc["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    Draft202012Validator.check_schema(doc)
+    check_schema(doc)
     jsonschema_rs.validator_for(doc)
     text = json.dumps(doc)
     for ref in re.findall(r'"\$ref": "#/\$defs/([^"]+)"', text):  # standalone: every ref is bundled
