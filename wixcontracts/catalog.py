@@ -13,7 +13,7 @@ import json
 from functools import cached_property
 from pathlib import Path
 
-from .paths import data_root
+from .paths import DataMissing, data_root
 
 
 class UnknownOperation(KeyError):
@@ -117,8 +117,6 @@ class Catalog:
         try:
             return json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            from .paths import DataMissing
-
             raise DataMissing(f"{path}: the contract catalog is missing (a partial copy of wixcontracts or a broken "
                               f"install: reinstall it, or run `make schemas` in a checkout)") from None
 

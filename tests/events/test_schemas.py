@@ -8,20 +8,10 @@ import re
 import jsonschema_rs
 import pytest
 
-from tests.schemacheck import check_schema
+from tests.schemacheck import check_schema, walk
 from wixcontracts.emit.events import event_schemas, plugin_schemas
 from wixcontracts.sdk.events import load_events
 from wixcontracts.sdk.plugins import load_service_plugin
-
-
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
 
 
 def _check(doc: dict) -> None:
@@ -31,7 +21,7 @@ def _check(doc: dict) -> None:
     text = json.dumps(doc)
     for ref in re.findall(r'"\$ref": "#/\$defs/([^"]+)"', text):  # standalone: every ref is bundled
         assert ref in doc.get("$defs", {}), ref
-    for node in _walk(doc):
+    for node in walk(doc):
         if isinstance(node.get("pattern"), str):
             assert not node["pattern"].endswith("$"), node["pattern"]
 

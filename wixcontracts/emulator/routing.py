@@ -89,12 +89,12 @@ class Router:
         with another method."""
         if len(path) > 1 and path.endswith("/"):
             path = path[:-1]
-        method = method.upper()
-        op = self.static.get((method, path.strip("/")))
+        method, path = method.upper(), path.strip("/")
+        op = self.static.get((method, path))
         if op is not None:
             return op, {}
         seen: list[_Node] = []
-        hit = self._walk(self.root, path.strip("/").split("/"), 0, [], method, seen)
+        hit = self._walk(self.root, path.split("/"), 0, [], method, seen)
         if hit is None:
             if seen:
                 raise MethodNotAllowed(sorted({m for n in seen for m in n.ops}))

@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from .fetch import INTEGRITY_MARKER
+from .fetch import read_integrity
 
 T = TypeVar("T")
 PREFIX = "ir-"
@@ -55,15 +55,11 @@ def enabled() -> bool:
 
 def entry_path(package_dir: Path, *, internal: bool) -> Path | None:
     """Where the entry of ``package_dir`` lives, or None when the folder has no verified integrity."""
-    marker = Path(package_dir).parent / INTEGRITY_MARKER
-    try:
-        integrity = marker.read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    if not integrity:
+    integrity = read_integrity(package_dir)
+    if integrity is None:
         return None
     key = hashlib.sha256(f"{integrity}|{internal}|{code_fingerprint()}".encode()).hexdigest()[:32]
-    return marker.parent / f"{PREFIX}{key}{SUFFIX}"
+    return Path(package_dir).parent / f"{PREFIX}{key}{SUFFIX}"
 
 
 def _trusted(path: Path) -> bool:

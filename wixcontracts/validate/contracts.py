@@ -267,7 +267,7 @@ class Contracts:
         name, params, host = hit
         res = self.validate_request(name, body, path_params=params, headers=headers or {},
                                     allow_unknown=allow_unknown, query=query,
-                                    method=method.upper() if isinstance(method, str) else str(method or "").upper(),
+                                    method=str(method or "").upper(),
                                     max_findings=max_findings)
         WIX_HOST = self._wix_host
         if host and host.lower() != WIX_HOST:  # the route's own finding comes first
