@@ -19,8 +19,10 @@ schemas: $(STAMP)  ## regenerate schemas/ and contracts/ from the docs
 check: $(STAMP)  ## the main job, offline: rebuild, verify, replay, fuzz the emulator, report
 	$(PY) -m wixcontracts check --docs $(DOCS)
 
+# bytecode is written (to the gitignored __pycache__ folders) even under PYTHONDONTWRITEBYTECODE: otherwise each
+# worker and each of the ~150 commands the tests start compiles the package again (1-1.5 s per worker alone)
 test: $(STAMP)
-	$(PY) -m pytest -n 2
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m pytest -n 2
 
 bench: $(STAMP)
 	$(PY) -m wixcontracts.bench_compile
@@ -31,8 +33,8 @@ bench: $(STAMP)
 fuzz: $(STAMP)  ## the long runs (CI runs them): thousands of examples where `make test` runs each property at a smoke depth
 	WIXCONTRACTS_FUZZ_EXAMPLES=500 WIXCONTRACTS_FUZZ_COVERAGE=1 $(PY) -m pytest tests/emulator/test_emulator_schemathesis.py -p no:xdist
 	WIXCONTRACTS_ASGI_FUZZ_EXAMPLES=20000 $(PY) -m pytest tests/emulator/test_asgi_fuzz.py -p no:xdist
-	WIXCONTRACTS_STATEFUL_EXAMPLES=200 WIXCONTRACTS_WQL_FUZZ=3000 WIXCONTRACTS_EVENTS_FUZZ=5000 \
-	  $(PY) -m pytest tests/emulator/test_stateful.py tests/emulator/test_wql.py tests/events/test_fuzz.py -n 2
+	WIXCONTRACTS_STATEFUL_EXAMPLES=200 WIXCONTRACTS_WQL_FUZZ=3000 WIXCONTRACTS_EVENTS_FUZZ=5000 WIXCONTRACTS_JSONTEXT_FUZZ=5000 \
+	  $(PY) -m pytest tests/emulator/test_stateful.py tests/emulator/test_wql.py tests/events/test_fuzz.py tests/contracts/test_jsontext.py -n 2
 	$(MAKE) fuzz-docs
 
 .PHONY: fuzz-docs lowest newest

@@ -27,6 +27,7 @@ from .docs.compiler import compile_pages, load_pages
 from .emit import jsonschema as js
 from .emit.catalog import build_catalog, event_files, plugin_files
 from .emit.events import event_schemas, plugin_method_schemas
+from .emit.jsontext import dumps
 from .emit.openapi import build_openapi
 from .ir import Api, ApiModel, Diagnostic, Service
 from .services import split_docs
@@ -46,10 +47,6 @@ def _generated(rel: str) -> bool:
 def default_docs_dir() -> Path:
     env = os.environ.get("WIXCONTRACTS_DOCS")
     return Path(env) if env else ROOT.parent / "shared" / "wix-docs"
-
-
-def dumps(obj) -> str:
-    return json.dumps(obj, indent=2, ensure_ascii=False) + "\n"
 
 
 def openapi_file(slug: str) -> str:

@@ -6,8 +6,9 @@ extra       packages                               for
 ==========  =====================================  ==============================================
 emulator    starlette, uvicorn                     ``wixcontracts serve`` (the emulator over HTTP)
 fuzz        schemathesis (+ hypothesis)            ``wixcontracts fuzz``, the schemathesis runs
-sources     tree-sitter, tree-sitter-typescript    ``wixcontracts build`` / ``lint-docs`` from the
-                                                   SDK typings, ``python -m wixcontracts.sdk``
+sources     tree-sitter, tree-sitter-typescript,   ``wixcontracts build`` / ``lint-docs`` from the
+            orjson (optional: the build's fast      SDK typings, ``python -m wixcontracts.sdk``
+            JSON writer)
 webhooks    PyJWT, cryptography                    webhook delivery and validation
 all         all of the above
 ==========  =====================================  ==============================================
