@@ -178,13 +178,22 @@ class ContractRoot:
         self.root = Path(root)
         self.catalog = Catalog(self.root)
 
-    def schema(self, op: dict, kind: str) -> dict | None:
-        return self.file((op.get("schemas", {}).get("rest") or {}).get(kind))
-
-    def file(self, rel: str | None) -> dict | None:
-        if not rel or not (self.root / rel).exists():
+    def text(self, rel: str | None) -> bytes | None:
+        if not rel:
             return None
-        return json.loads((self.root / rel).read_text(encoding="utf-8"))
+        try:
+            return (self.root / rel).read_bytes()
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+
+
+def _changed(old: ContractRoot, new: ContractRoot, rel_old: str | None, rel_new: str | None):
+    """Both files parsed; None when either is missing, or when they hold the same bytes: a schema is compared
+    on its own (its flattened fields), so equal files have no changes to find."""
+    a, b = old.text(rel_old), new.text(rel_new)
+    if a is None or b is None or a == b:
+        return None
+    return json.loads(a), json.loads(b)
 
 
 def _without_bodies(flat: Flat) -> Flat:
@@ -285,11 +294,10 @@ def diff_roots(old_root: Path, new_root: Path) -> list[DriftFinding]:
             emit("route-changed", "operation", "", f"{a.get('method')} {a.get('path')} → {b.get('method')} "
                  f"{b.get('path')}", f"{b.get('method')} {b.get('path')}", "contracts/catalog.json", b.get("page"))
         for kind in ("request", "path", "response"):
-            sa, sb = old.schema(a, kind), new.schema(b, kind)
-            if sa is None or sb is None:
-                continue
             file = (b.get("schemas", {}).get("rest") or {}).get(kind)
-            _field_changes(name, kind, file, flatten(sa), flatten(sb), emit)
+            pair = _changed(old, new, (a.get("schemas", {}).get("rest") or {}).get(kind), file)
+            if pair is not None:
+                _field_changes(name, kind, file, flatten(pair[0]), flatten(pair[1]), emit)
         ca = {(e["code"], int(e["http"])) for e in a.get("errors") or []}
         cb = {(e["code"], int(e["http"])) for e in b.get("errors") or []}
         efile = (b.get("schemas", {}).get("rest") or {}).get("error")
@@ -326,13 +334,14 @@ def _diff_events(old: ContractRoot, new: ContractRoot, emitter) -> None:
             if a.get(fact) != b.get(fact):
                 emit("event-changed", "event", "", f"{fact} {a.get(fact)} → {b.get(fact)}", b.get(fact),
                      "contracts/catalog.json", b.get("source"))
-        pa, pb = old.file(a["schemas"].get("payload")), new.file(b["schemas"].get("payload"))
-        if pa is not None and pb is not None:
-            _field_changes(eid, "event", b["schemas"]["payload"], flatten(pa), flatten(pb), emit)
-        ea, eb = old.file(a["schemas"].get("envelope")), new.file(b["schemas"].get("envelope"))
-        if ea is not None and eb is not None and a.get("kind") != "plain" and b.get("kind") != "plain":
-            _field_changes(eid, "event-envelope", b["schemas"]["envelope"], _without_bodies(flatten(ea)),
-                           _without_bodies(flatten(eb)), emit)
+        pair = _changed(old, new, a["schemas"].get("payload"), b["schemas"].get("payload"))
+        if pair is not None:
+            _field_changes(eid, "event", b["schemas"]["payload"], flatten(pair[0]), flatten(pair[1]), emit)
+        if a.get("kind") != "plain" and b.get("kind") != "plain":
+            pair = _changed(old, new, a["schemas"].get("envelope"), b["schemas"].get("envelope"))
+            if pair is not None:
+                _field_changes(eid, "event-envelope", b["schemas"]["envelope"], _without_bodies(flatten(pair[0])),
+                               _without_bodies(flatten(pair[1])), emit)
 
 
 def _diff_plugins(old: ContractRoot, new: ContractRoot, emitter) -> None:
@@ -351,9 +360,9 @@ def _diff_plugins(old: ContractRoot, new: ContractRoot, emitter) -> None:
             emit("plugin-method-changed", "operation", "", f"path {a.get('http_path')} → {b.get('http_path')}",
                  b.get("http_path"), "contracts/catalog.json", b.get("source"))
         for kind in ("request", "response"):
-            sa, sb = old.file(a["schemas"].get(kind)), new.file(b["schemas"].get(kind))
-            if sa is not None and sb is not None:
-                _field_changes(mid, f"plugin-{kind}", b["schemas"][kind], flatten(sa), flatten(sb), emit)
+            pair = _changed(old, new, a["schemas"].get(kind), b["schemas"].get(kind))
+            if pair is not None:
+                _field_changes(mid, f"plugin-{kind}", b["schemas"][kind], flatten(pair[0]), flatten(pair[1]), emit)
 
 
 def extract_ref(ref: str, dest: Path, repo: Path | None = None) -> Path:
