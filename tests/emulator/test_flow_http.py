@@ -30,5 +30,5 @@ def test_the_benchmark_runs():
     out = bench.in_process(seconds=0.06)
     assert set(out) == {"handle createBooking /s", "dispatch createBooking /s",
                         "handle createBooking, availability-checked /s"} and all(v > 0 for v in out.values())
-    http = bench.over_http(seconds=0.3, rounds=1, connections=2)
+    http = bench.over_http(seconds=0.15, rounds=1, connections=2, warmup=0.05)
     assert http["bare Starlette /s"] > 0 and http["emulator /s"] > 0 and http["ratio"] > 0

@@ -190,7 +190,7 @@ def _reset(port: int) -> None:
             pass
 
 
-def over_http(seconds: float = 2.0, rounds: int = 3, connections: int = 8) -> dict[str, Any]:
+def over_http(seconds: float = 2.0, rounds: int = 3, connections: int = 8, warmup: float = 0.5) -> dict[str, Any]:
     """Alternating rounds (bare, emulator, bare, emulator ...); the emulator is reset before each of its rounds
     (as a test session resets it between tests).  Per round: responses per wall-clock second, and per CPU second
     of the server process (``/proc``; what a core of the server does, whatever else the machine runs).
@@ -201,7 +201,7 @@ def over_http(seconds: float = 2.0, rounds: int = 3, connections: int = 8) -> di
     cpu: dict[str, list[float]] = {"bare": [], "emulator": []}
     try:
         for kind, (_p, port) in servers.items():  # warm up
-            asyncio.run(_load(port, body, 0.5, 2))
+            asyncio.run(_load(port, body, warmup, 2))
         for _ in range(rounds):
             for kind, (proc, port) in servers.items():
                 if kind == "emulator":
