@@ -38,3 +38,15 @@ def pytest_configure(config):
     """``pytester`` for every folder whose tests run pytest inside pytest (the plugin's, the events')."""
     if not config.pluginmanager.has_plugin("pytester"):
         config.pluginmanager.import_plugin("pytester")
+
+
+def pytest_collection_finish(session):
+    """The collector tuned for a test worker: what collection made (modules, strategies, parametrized data) is
+    moved out of its sight (``gc.freeze``), and the young generation is collected every 100,000 new objects
+    instead of 700.  It took ~20% of the workers' CPU, walking the same long-lived schemas and models over and
+    over; now ~4%, for ~40-80 MiB more resident.  Tests that count cycles call ``gc.collect()`` themselves."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)

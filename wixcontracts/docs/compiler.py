@@ -3,12 +3,12 @@ shapes from unambiguous occurrences, then decide everything), assemble operation
 
 from __future__ import annotations
 
-import gc
 import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..collector import paused
 from ..ir import (WIX_API, ApiModel, Diagnostic, EnumValue, ErrorDoc, Field, OneOf, Operation, Precondition,
                   Source, Surface, TypeDef, TypeRef, iter_fields)
 from .entries import FieldEntry, SchemaBlock, parse_block
@@ -46,13 +46,8 @@ def compile_pages(pages: dict[str, str], hints: dict | None = None) -> ApiModel:
     # The compile makes millions of small objects and keeps most of them: Python's cyclic GC walked them over
     # and over (the compile was superlinear in the corpus, all of it in the collector).  It is paused here;
     # the one kind of cycle the compile makes, its structure trees, is taken apart as soon as a tree is done.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _compile_pages(pages, hints)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _release(root: Node | None) -> None:

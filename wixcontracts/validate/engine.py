@@ -712,11 +712,9 @@ class _Explainer:
             return _ordered(found)
         self.add(found)
         if big:
-            import gc
+            from ..collector import paused
 
-            enabled = gc.isenabled()
-            gc.disable()  # a huge payload: no collections walking it while errors come and go
-            try:
+            with paused():  # a huge payload: no collections walking it while errors come and go
                 while big:
                     ptr, ref, arr = big.pop()
                     items = _at(self.instance, arr)
@@ -733,9 +731,6 @@ class _Explainer:
                         found = self.convert(v.iter_errors(item), site, item, arr + [i], big)
                         if found:
                             self.add(found)
-            finally:
-                if enabled:
-                    gc.enable()
         return _ordered(self.errors)
 
 
