@@ -29,6 +29,8 @@ import pytest
 
 from wixcontracts.build import ROOT
 
+from .trees import link_tree
+
 README = ROOT / "README.md"
 SHARED = ROOT.parent / "shared"
 BLOCK = re.compile(r"(?:<!--\s*not run:\s*(?P<reason>[^>]*?)\s*-->\s*\n)?^```console\n(?P<body>.*?)^```", re.S | re.M)
@@ -97,13 +99,7 @@ def sandbox(tmp_path_factory):
                                   "build", ".cache", "node_modules", "*.egg-info", ".docs-cache")
     shutil.copytree(ROOT, repo, symlinks=True, ignore=lambda d, names: skip(d, names) | (
         {"schemas"} if Path(d) == ROOT else set()))
-
-    def link(a, b):  # the 2,000 schema files: hard links (a build replaces a file, never writes through it)
-        try:
-            os.link(a, b)
-        except OSError:
-            shutil.copy2(a, b)
-    shutil.copytree(ROOT / "schemas", repo / "schemas", copy_function=link)
+    link_tree(ROOT / "schemas", repo / "schemas")  # the README's build replaces files, never writes through them
     (base / "shared").symlink_to(SHARED, target_is_directory=True)
     bin_dir = base / "bin"
     bin_dir.mkdir()

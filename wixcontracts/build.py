@@ -125,7 +125,8 @@ def build(docs_dir: Path | None, out_dir: Path = ROOT, hints_path: Path | None =
         return _build(docs_dir, hints_path, sources, sdk_spec)
 
 
-def _build(docs_dir: Path | None, hints_path: Path | None, sources: tuple[str, ...], sdk_spec: str | None) -> BuildResult:
+def _build(docs_dir: Path | None, hints_path: Path | None, sources: tuple[str, ...],
+           sdk_spec: str | None) -> BuildResult:
     from .merge import merge
 
     hints_path = hints_path or ROOT / "contracts" / "hints.json"

@@ -71,4 +71,4 @@ def test_the_fast_writer_is_the_one_used(monkeypatch):
         "OPT_INDENT_2": jsontext._orjson.OPT_INDENT_2}))
     assert jsontext.dumps({"type": "object", "properties": {"a": {"type": "string"}}}) == \
         _std({"type": "object", "properties": {"a": {"type": "string"}}})
-    assert calls == [0, jsontext._OPTION]
+    assert calls == [0, jsontext._orjson.OPT_INDENT_2]

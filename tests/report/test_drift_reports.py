@@ -5,9 +5,7 @@ for diffs) or logical locations only."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -20,6 +18,7 @@ from wixcontracts.drift.report import junit, sarif, write_all
 from wixcontracts.drift.response import analyse_path
 
 from ..drift.helpers import DriftingEmulator, live_run
+from ..trees import link_tree, replace_text
 from .conftest import (AWKWARD, LONG, ROOT, assert_no_absolute_paths, fingerprints, results, valid_junit,
                        valid_sarif)
 
@@ -112,7 +111,7 @@ def test_drift_sarif_from_the_contract_repository(drift, tmp_path, monkeypatch, 
     # both at once when both are under the root: observation primary, contract related
     doc = json.loads(sarif({"response drift": drift}, root=tmp_path, contract_root=tmp_path / "c"))
     assert all("relatedLocations" not in r for r in results(doc))
-    _link_tree(ROOT / "schemas", tmp_path / "c" / "schemas")
+    link_tree(ROOT / "schemas", tmp_path / "c" / "schemas")
     doc = json.loads(sarif({"response drift": drift}, root=tmp_path, contract_root=tmp_path / "c"))
     enum = next(r for f, r in zip(drift, results(doc)) if f.pointer == "/booking/status")
     assert enum["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
@@ -125,35 +124,19 @@ def contract_versions(tmp_path_factory):
     base = tmp_path_factory.mktemp("diff")
     for name in ("old", "new"):
         for part in ("contracts", "schemas"):
-            _link_tree(ROOT / part, base / name / part)
+            link_tree(ROOT / part, base / name / part)
     p = base / "new" / "schemas" / "bookings" / "rest" / "createBooking.response.json"
     d = json.loads(p.read_text())
     d["$defs"]["BookingStatus"]["enum"] += [AWKWARD, LONG]
     del d["$defs"]["Booking"]["properties"]["paymentStatus"]
     d["$defs"]["Booking"]["properties"]["totalParticipants"]["type"] = "string"
-    _replace(p, json.dumps(d, indent=2))
+    replace_text(p, json.dumps(d, indent=2))
     p = base / "new" / "contracts" / "catalog.json"
     c = json.loads(p.read_text())
     c["operations"] = [o for o in c["operations"] if o["name"] != "getMultiServiceBooking"]
-    _replace(p, json.dumps(c, indent=2))
+    replace_text(p, json.dumps(c, indent=2))
     return base
 
-
-def _link_tree(src, dst) -> None:
-    """A copy of a tree of files the test only reads, made of hard links where the file system allows (copying
-    the 2,000 committed files twice was most of this file's time); edit one only with :func:`_replace`."""
-    def link(a, b):
-        try:
-            os.link(a, b)
-        except OSError:
-            shutil.copy2(a, b)
-    shutil.copytree(src, dst, copy_function=link)
-
-
-def _replace(path, text: str) -> None:
-    """New contents for a file of a :func:`_link_tree` copy, never written through the link (the checkout's file)."""
-    path.unlink()
-    path.write_text(text)
 
 
 def test_diff_reports(contract_versions, monkeypatch, junit_schema, sarif_validator):

@@ -12,27 +12,24 @@ the standard library writes it.
 What the standard library refuses (a UUID, a date, a dataclass, a reference loop) its compact pass refuses
 first, so it is refused as before, with the same error.
 
-``tests/test_jsontext.py`` holds both writers to the same bytes over generated values."""
+``tests/contracts/test_jsontext.py`` holds both writers to the same bytes over generated values."""
 
 from __future__ import annotations
 
 import json
 
-try:  # the fast writer is optional
+try:  # the fast writer is optional (the sources extra)
     import orjson as _orjson
-except ImportError:  # pragma: no cover - exercised by the lowest-versions run without extras
+except ImportError:  # pragma: no cover - an install without the sources extra
     _orjson = None
 
-_OPTION = 0
-if _orjson is not None:
-    _OPTION = _orjson.OPT_INDENT_2
 
 def dumps(value) -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False) + "\\n"``, fast when orjson is installed."""
     if _orjson is not None:
         try:
             if _orjson.dumps(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode():
-                return _orjson.dumps(value, option=_OPTION).decode() + "\n"
+                return _orjson.dumps(value, option=_orjson.OPT_INDENT_2).decode() + "\n"
         except (TypeError, ValueError):  # not for orjson (orjson.JSONEncodeError is a TypeError)
             pass
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
