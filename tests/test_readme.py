@@ -165,9 +165,9 @@ def run_block(block: Block, cwd: Path, env: dict, output: list[str] | None = Non
 @pytest.mark.slow
 def test_readme_console_blocks_run_as_written(sandbox):
     repo, env = sandbox
-    blocks = [b for b in parse((repo / "README.md").read_text(encoding="utf-8")) if b.reason is None]
-    assert sum(len(b.commands) for b in blocks) >= 30, "the README lost its commands?"
     text = (repo / "README.md").read_text(encoding="utf-8")
+    blocks = [b for b in parse(text) if b.reason is None]
+    assert sum(len(b.commands) for b in blocks) >= 30, "the README lost its commands?"
     webhooks = text.index("## Webhooks and service plugins")
     webhooks_line = text.count("\n", 0, webhooks) + 1
     webhooks_end = text.count("\n", 0, text.index("\n## ", webhooks + 1)) + 1

@@ -3,6 +3,7 @@ other apps pin; the plugin runs an integrator's suite there; extras say when the
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -39,6 +40,7 @@ def wheel(tmp_path_factory) -> Path:
     return next(out.glob("wixcontracts-*.whl"))
 
 
+@functools.cache
 def _uv_bin() -> str | None:
     try:
         import uv
@@ -55,8 +57,12 @@ def _uv(_python, *args, timeout=600) -> subprocess.CompletedProcess:
     argument, is not needed; uv byte-compiles nothing unless told to, so ``--no-compile`` goes)."""
     assert args[0] == "--python"
     command, rest = args[2], [a for a in args[3:] if a != "--no-compile"]
-    return subprocess.run([_uv_bin(), "pip", command, "--python", args[1], *rest], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, "UV_NO_PROGRESS": "1"})
+    return _uv_pip(command, "--python", args[1], *rest, timeout=timeout)
+
+
+def _uv_pip(*args, timeout=600) -> subprocess.CompletedProcess:
+    return subprocess.run([_uv_bin(), "pip", *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "UV_NO_PROGRESS": "1"})
 
 
 def _unreachable(p: subprocess.CompletedProcess) -> bool:
@@ -72,8 +78,7 @@ def _resolve(wheel: Path, tmp_path: Path) -> dict[str, str]:
     if _uv_bin():
         reqs = tmp_path / "requirements.in"
         reqs.write_text("\n".join([f"wixcontracts @ {wheel.resolve().as_uri()}", *BESIDE]) + "\n")
-        p = subprocess.run([_uv_bin(), "pip", "compile", "-q", "--no-header", "--no-annotate", str(reqs)],
-                           capture_output=True, text=True, timeout=600, env={**os.environ, "UV_NO_PROGRESS": "1"})
+        p = _uv_pip("compile", "-q", "--no-header", "--no-annotate", str(reqs))
         if p.returncode != 0 and _unreachable(p):
             pytest.skip(f"package index unreachable: {p.stderr.strip().splitlines()[-1]}")
         assert p.returncode == 0, p.stderr[-3000:]

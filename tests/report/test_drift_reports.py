@@ -138,7 +138,6 @@ def contract_versions(tmp_path_factory):
     return base
 
 
-
 def test_diff_reports(contract_versions, monkeypatch, junit_schema, sarif_validator):
     base = contract_versions
     found = diff_roots(base / "old", base / "new")
