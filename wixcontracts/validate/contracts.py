@@ -265,10 +265,9 @@ class Contracts:
                             expected="a documented method and path"))
             return res
         name, params, host = hit
-        res = self.validate_request(name, body, path_params=params, headers=headers or {},
-                                    allow_unknown=allow_unknown, query=query,
-                                    method=str(method or "").upper(),
-                                    max_findings=max_findings)
+        method = method.upper() if type(method) is str else str(method or "").upper()
+        res = self.check_request(name, body, path_params=params, headers=headers or {}, allow_unknown=allow_unknown,
+                                 query=query, method=method, max_findings=max_findings)[0]
         WIX_HOST = self._wix_host
         if host and host.lower() != WIX_HOST:  # the route's own finding comes first
             res.warnings.insert(0, Finding(pointer="", rule="host", severity="warning", location="route",

@@ -44,11 +44,13 @@ class Router:
     def __init__(self, operations: dict[str, dict], *, cache_size: int = 4096):
         """``cache_size``: how many recent (method, path) answers to keep (a test suite asks for the same
         paths again and again); 0 for none."""
-        self._cache: dict[tuple[str, str], tuple | None] = {}
         self._cache_size = cache_size
         self._operations = operations
         self._routes: list | None = None
         self._tries: dict[str, _Node] = {}
+        literals: set[str] = set()  # every literal segment of every route
+        mixed: list[str] = []  # the regexes of segments mixing text and a parameter (``{id}:cancel``)
+        hints: set[str] = set()  # one character of each one's text (``:``): a segment without any is no match
         n = 0
         for name, op in operations.items():
             method = (op.get("method") or "").upper()
@@ -63,6 +65,7 @@ class Router:
                 for seg in _segments(tpl.rstrip("/")):
                     params = _PARAM.findall(seg)
                     if not params:
+                        literals.add(seg)
                         node = node.literal.setdefault(seg, _Node())
                     elif len(params) == 1 and params[0] == seg:
                         names.append(seg[1:-1])
@@ -71,6 +74,8 @@ class Router:
                     else:
                         rx = template_regex(seg)
                         rx = re.compile(rx.pattern[:-2])  # one segment: no trailing slash
+                        mixed.append(_GROUP.sub("[^/]+", rx.pattern))
+                        hints.add(max(_PARAM.split(seg), key=len)[0])
                         names.extend(p[1:-1] for p in params)
                         hit = next((child for r, child in node.patterns if r.pattern == rx.pattern), None)
                         if hit is None:
@@ -81,6 +86,31 @@ class Router:
         for trie in self._tries.values():
             _sort(trie)
         self._any = self._tries.get("")
+        self._literals = frozenset(literals)
+        self._mixed = re.compile("|".join(f"(?:{m})" for m in mixed)).fullmatch if mixed else None
+        self._hints = "".join(sorted(hints))
+        # two tables of the walk's own answers, worked out once (kept whatever ``cache_size``):
+        # * the paths of routes without parameters (create, query, bulk...);
+        # * routes whose one parameter is the last segment, after literal ones (``/bookings/v2/bookings/{id}``):
+        #   any last segment the walk cannot tell from an id (not empty, no route's literal segment, matching
+        #   no mixed segment) takes the same way, so the answer for one such segment holds for all
+        self._tails: dict[tuple[str, str], tuple[str, str]] = {}
+        self._exact: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {}
+        probe = "\x00"
+        assert probe not in literals and not (self._mixed and self._mixed(probe))
+        tails = {}
+        for op in operations.values():
+            method = (op.get("method") or "").upper()
+            for tpl in [op.get("path"), *(op.get("aliases") or [])] if method else ():
+                if tpl and "{" not in tpl:
+                    self._exact[(method, tpl)] = self._match(method, tpl)
+                parent, _, last = (tpl or "").rstrip("/").rpartition("/")
+                if parent and "{" not in parent and _PARAM.fullmatch(last):
+                    hit = self._match(method, f"{parent}/{probe}")
+                    if hit is not None and list(hit[1].values()) == [probe]:
+                        tails[(method, parent)] = (hit[0], next(iter(hit[1])))
+        self._tails = tails
+        self._known = dict(self._exact)  # the table, then the recent answers (``cache_size`` of them)
 
     @property
     def routes(self) -> list[tuple[str, re.Pattern, dict[str, str], str]]:
@@ -106,32 +136,49 @@ class Router:
     def match_path(self, method: str, path: str, host: str = "") -> tuple[str, dict[str, str], str] | None:
         """:meth:`match` for a URL already split."""
         key = (method, path)
-        hit = self._cache.get(key, False)
-        if hit is False:
+        hit = self._known.get(key, False)
+        if hit is False:  # worked out afresh: its parameters are the caller's
             hit = self._match(method, path)
             if self._cache_size:
-                if len(self._cache) >= self._cache_size:
-                    self._cache.clear()
-                self._cache[key] = hit
+                if len(self._known) >= self._cache_size + len(self._exact):
+                    self._known = dict(self._exact)
+                self._known[key] = hit if hit is None else (hit[0], dict(hit[1]))
+            return None if hit is None else (hit[0], hit[1], host)
         if hit is None:
             return None
         return hit[0], dict(hit[1]), host
+
+    def _plain(self, seg: str) -> bool:
+        """No mixed segment (``{id}:cancel``) matches ``seg``."""
+        for ch in self._hints:
+            if ch in seg:
+                return not self._mixed(seg)  # type: ignore[misc]
+        return True
 
     def _match(self, method: str, path: str) -> tuple[str, dict[str, str]] | None:
         path = path or "/"
         if path.endswith("/") and len(path) > 1:
             path = path[:-1]
+        if self._tails:
+            parent, _, last = path.rpartition("/")
+            tail = self._tails.get((method, parent))
+            if tail is not None and last and last not in self._literals and self._plain(last):
+                return tail[0], {tail[1]: unquote(last) if "%" in last else last}
         segs = path.split("/")
         trie = self._tries.get(method if method.isupper() else method.upper())
-        best = _walk(trie, segs, 0, [], _WORST) if trie is not None else None
+        best = _find(trie, segs, _WORST, self._hints) if trie is not None else None
         if self._any is not None:  # routes of no particular method
-            hit = _walk(self._any, segs, 0, [], best[0] if best is not None else _WORST)
+            hit = _find(self._any, segs, best[0] if best is not None else _WORST, self._hints)
             if hit is not None:
                 best = hit
         if best is None:
             return None
         _prio, op, names, values = best
-        return op, {k: unquote(v) if "%" in v else v for k, v in zip(names, values)}
+        if "%" in path:
+            return op, {k: unquote(v) if "%" in v else v for k, v in zip(names, values)}
+        if len(names) == 1:  # the usual one (dict(zip()) costs four times as much)
+            return op, {names[0]: values[0]}
+        return op, dict(zip(names, values))
 
 
 _PLAIN_URL = re.compile(r"(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#.*)?", re.S)
@@ -148,7 +195,8 @@ def split_url(url: str) -> tuple[str, str, str]:
     usual ``https://host/path?query`` (anything unusual goes to urlsplit itself)."""
     m = _USUAL_URL.fullmatch(url)
     if m is not None:  # one regex: the common case
-        return m.group(1), m.group(2), m.group(3) or ""
+        host, path, query = m.groups()
+        return host, path, query or ""
     if not _ODD.search(url):
         m = _PLAIN_URL.fullmatch(url)
         if m is not None:
@@ -173,6 +221,38 @@ def _sort(node: _Node) -> int:
         best = min(best, _sort(child))
     node.best = best
     return best
+
+
+def _find(node: _Node, segs: list[str], bound: int, hints: str):
+    """:func:`_walk` from the root, without recursion while each segment leaves one way on: a literal
+    segment where no parameter could take it, a parameter where no literal does (most of a Wix path:
+    ``/bookings/v2/bookings/{id}/cancel``).  At the first real choice, the rest is walked.  ``hints``: a
+    segment without any of these characters matches no mixed segment (``{id}:cancel``)."""
+    i, n = 0, len(segs)
+    values: list[str] = []
+    while i < n:
+        seg = segs[i]
+        if node.patterns and any(ch in seg for ch in hints):
+            break
+        child = node.literal.get(seg)
+        if child is not None:
+            if node.param is not None:
+                break  # the literal or the parameter: weighed by the walk
+        else:
+            child = node.param
+            if child is None or not seg:
+                return None
+            values.append(seg)
+        if child.best >= bound:
+            return None
+        node = child
+        i += 1
+    else:
+        if node.routes:
+            prio, op, names = node.routes[0]
+            return prio, op, names, values
+        return None
+    return _walk(node, segs, i, values, bound)
 
 
 def _walk(node: _Node, segs: list[str], i: int, values: list[str], bound: int):
