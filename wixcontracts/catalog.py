@@ -111,6 +111,13 @@ class Catalog:
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root else data_root()
 
+    @classmethod
+    def of_data(cls, data: dict, root: Path | None = None) -> "Catalog":
+        """A catalog already read (a build's, in memory): ``data`` is what ``contracts/catalog.json`` holds."""
+        c = cls(root)
+        c.__dict__["data"] = data  # the cached_property's own slot
+        return c
+
     @cached_property
     def data(self) -> dict:
         path = self.root / "contracts" / "catalog.json"

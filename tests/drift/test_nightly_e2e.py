@@ -11,10 +11,11 @@ import pytest
 import respx
 
 from tests.drift.helpers import API_KEY, SITE_ID, DriftingEmulator, live_run
-from wixcontracts.build import ROOT
+from wixcontracts.build import ROOT, build, write
 from wixcontracts.catalog import Catalog
 from wixcontracts.docsfetch.fetch import cache_path, fetch_pages, page_urls
-from wixcontracts.drift.nightly import DOCS_SECTION, DRIFT_SECTION, nightly, rebuild
+from wixcontracts.drift.diff import diff_roots
+from wixcontracts.drift.nightly import DOCS_SECTION, DRIFT_SECTION, docs_dir_of, nightly
 
 DOCS_ONLY = ("docs",)  # the SDK typings would mask docs-only changes (and need the pinned package)
 from wixcontracts.drift.report import as_json, markdown
@@ -51,7 +52,7 @@ def baseline(tmp_path_factory) -> Path:
     if not DOCS.is_dir():
         pytest.skip("../shared/wix-docs is absent: the docs half of the nightly flow needs it")
     root = tmp_path_factory.mktemp("baseline")
-    rebuild(DOCS, root, sources=DOCS_ONLY)
+    write(build(DOCS, sources=DOCS_ONLY), root)
     return root
 
 
@@ -83,6 +84,10 @@ def test_nightly_catches_each_injected_drift_with_the_right_severity(tmp_path, b
     en = _by(docs, operation="bookings.createBooking", kind="enum-value-added", pointer="/booking/status")
     assert {f.side: f.severity for f in en} == {"request": "informational", "response": "breaking"}
     assert all(f.example == '"NO_SHOW"' for f in en)
+    # the build is compared in memory: the same findings as the diff of the same build written out
+    written = tmp_path / "written"
+    write(build(docs_dir_of(tmp_path / "cache"), sources=DOCS_ONLY), written)
+    assert diff_roots(baseline, written) == docs
     # response drift from the emulator
     expect = {("bookings.createBooking", "undocumented-field", "/booking/loyaltyTier"): "informational",
               ("bookings.createBooking", "undocumented-enum-value", "/booking/status"): "breaking",

@@ -54,7 +54,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .model import BREAKING, INFORMATIONAL, DriftFinding, short
 
@@ -172,15 +172,32 @@ def flatten(schema: dict) -> Flat:
 
 
 class ContractRoot:
+    """The contract files of one side of a diff: a folder, or a build's files in memory (``of_files``)."""
+
     def __init__(self, root: Path):
         from ..catalog import Catalog
 
         self.root = Path(root)
         self.catalog = Catalog(self.root)
+        self.files: Mapping[str, str] | None = None
+
+    @classmethod
+    def of_files(cls, files: Mapping[str, str]) -> "ContractRoot":
+        """A build's files (relative path -> text), compared without writing them anywhere."""
+        from ..catalog import Catalog
+
+        r = cls.__new__(cls)
+        r.root = Path("<build>")
+        r.files = files
+        r.catalog = Catalog.of_data(json.loads(files["contracts/catalog.json"]), r.root)
+        return r
 
     def text(self, rel: str | None) -> bytes | None:
         if not rel:
             return None
+        if self.files is not None:
+            text = self.files.get(rel)
+            return None if text is None else text.encode("utf-8")
         try:
             return (self.root / rel).read_bytes()
         except (FileNotFoundError, NotADirectoryError):
@@ -267,8 +284,8 @@ def _field_changes(name, side, file, old: Flat, new: Flat, emit) -> None:
                      + (" (required)" if nreq else ""), sorted(nset), file, None)
 
 
-def diff_roots(old_root: Path, new_root: Path) -> list[DriftFinding]:
-    old, new = ContractRoot(old_root), ContractRoot(new_root)
+def diff_roots(old_root: Path | ContractRoot, new_root: Path | ContractRoot) -> list[DriftFinding]:
+    old, new = (r if isinstance(r, ContractRoot) else ContractRoot(r) for r in (old_root, new_root))
     out: list[DriftFinding] = []
 
     def emitter(op):

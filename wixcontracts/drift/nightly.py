@@ -3,10 +3,9 @@ ones) + response drift (fixtures of the live run)."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
-from .diff import diff_roots
+from .diff import ContractRoot, diff_roots
 from .model import DriftFinding
 from .response import analyse_path
 
@@ -18,32 +17,19 @@ def docs_dir_of(cache: Path) -> Path:
     return cache / "wix-docs" if (cache / "wix-docs").is_dir() else cache
 
 
-def rebuild(docs: Path, out: Path, hints: Path | None = None, sources: tuple[str, ...] | None = None):
-    """``build.build`` into ``out``; ``sources`` (e.g. ``("docs",)``) when the build supports it."""
-    import inspect
-
-    from ..build import build, write
-
-    kw = {}
-    if sources is not None and "sources" in inspect.signature(build).parameters:
-        kw["sources"] = tuple(sources)
-    res = build(docs, out, hints, **kw)
-    write(res, out)
-    return res
-
-
 def docs_diff(docs_cache: Path, committed: Path | None = None, hints: Path | None = None,
               sources: tuple[str, ...] | None = None) -> tuple[list[DriftFinding], list[str]]:
-    from ..build import ROOT
+    """The committed contracts vs a build from the docs in ``docs_cache``, compared in memory (the build's
+    ~2,000 files are never written)."""
+    from ..build import ROOT, build
 
     committed = Path(committed or ROOT)
     docs = docs_dir_of(docs_cache)
     if not docs.is_dir() or not any(docs.rglob("*.md")):
         return [], [f"docs cache {docs_cache}: no pages; docs diff skipped"]
-    with tempfile.TemporaryDirectory(prefix="wixcontracts-nightly-") as tmp:
-        res = rebuild(docs, Path(tmp), hints, sources)
-        notes = [f"rebuild: {d.code}: {d.message}" for d in res.diagnostics if d.severity == "error"]
-        return diff_roots(committed, Path(tmp)), notes
+    res = build(docs, hints_path=hints, **({"sources": tuple(sources)} if sources is not None else {}))
+    notes = [f"rebuild: {d.code}: {d.message}" for d in res.diagnostics if d.severity == "error"]
+    return diff_roots(committed, ContractRoot.of_files(res.files)), notes
 
 
 def nightly(docs_cache: Path | None, fixtures: Path | None, committed: Path | None = None,
