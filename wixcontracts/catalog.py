@@ -175,12 +175,16 @@ class Catalog:
         self.service(slug)
         return [o for o in self.operations.values() if o["service"] == slug]
 
-    def schema(self, op: str, kind: str, surface: str = "rest") -> dict:
+    def schema_file(self, op: str, kind: str, surface: str = "rest") -> Path:
+        """The file :meth:`schema` reads."""
         o = self.operation(op)
         paths = o["schemas"].get(surface)
         if not paths or kind not in paths:
             raise KeyError(f"{o['id']} has no {kind} schema for the {surface} surface")
-        return json.loads((self.root / paths[kind]).read_text(encoding="utf-8"))
+        return self.root / paths[kind]
+
+    def schema(self, op: str, kind: str, surface: str = "rest") -> dict:
+        return json.loads(self.schema_file(op, kind, surface).read_text(encoding="utf-8"))
 
     # ------------------------------------------------------------ webhook events (Wix -> integrator)
 

@@ -126,3 +126,30 @@ def test_800k_bad_items(contracts):
     # best first: the shallowest, then (as jsonschema's relevance orders siblings) the last items
     assert [f.pointer for f in r.errors[1:3]] == ["/booking/bookedAddOns/799999/quantity",
                                                   "/booking/bookedAddOns/799998/quantity"]
+
+
+def test_every_contracts_of_a_process_shares_each_compiled_schema_file(tmp_path):
+    """A schema is compiled once per process and file (the validator, the emulator and the plugin each hold
+    a ``Contracts``); a copy elsewhere, or a changed file, is compiled on its own."""
+    a, b = Contracts.load(), Contracts.load()
+    assert a.compiled("createBooking", "response") is b.compiled("createBooking", "response")
+    assert a.compiled("createBooking", "error", status=428) is b.compiled("createBooking", "error", status=428)
+    assert a.compiled("createBooking", "error", status=428) is not a.compiled("createBooking", "error")
+
+    from wixcontracts.catalog import Catalog
+
+    rel = Catalog().schema_file("createBooking", "response").relative_to(ROOT)
+    for name in ("contracts/catalog.json", rel.as_posix()):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes((ROOT / name).read_bytes())
+    copy = Contracts.load(tmp_path).compiled("createBooking", "response")
+    assert copy is not a.compiled("createBooking", "response")
+    assert Contracts.load(tmp_path).compiled("createBooking", "response") is copy
+    body = booking_payload(1)
+    assert Contracts.load(tmp_path).validate_response("createBooking", body).ok
+    schema = json.loads((tmp_path / rel).read_text())
+    schema["$defs"]["Booking"]["properties"]["status"]["enum"] = ["CREATED"]  # the file changes
+    (tmp_path / rel).write_text(json.dumps(schema))
+    changed = Contracts.load(tmp_path)
+    assert changed.compiled("createBooking", "response") is not copy
+    assert [f.rule for f in changed.validate_response("createBooking", body).errors] == ["enum"]

@@ -81,7 +81,8 @@ def test_literal_segments_beat_parameters():
            "a.special": {"method": "GET", "path": "/v1/items/special"},
            "a.colon": {"method": "POST", "path": "/v1/items/{id}:cancel"},
            "a.any": {"method": "", "path": "/v1/{kind}/list"},
-           "a.archive": {"method": "GET", "path": "/v1/items/{id}:archive"}}
+           "a.archive": {"method": "GET", "path": "/v1/items/{id}:archive"},
+           "a.cancelIt": {"method": "POST", "path": "/v1/items/{id}/cancel"}}
     r = Router(ops, cache_size=0)
     assert r.match("GET", "/v1/items/special")[0] == "a.special"
     assert r.match("GET", "/v1/items/other") == ("a.byId", {"id": "other"}, "")
@@ -92,6 +93,10 @@ def test_literal_segments_beat_parameters():
     assert r.match("GET", "/v1/items/7:archive") == ("a.archive", {"id": "7"}, "")
     assert r.match("GET", "/v1/items/7:other") == ("a.byId", {"id": "7:other"}, "")
     assert r.match("GET", "/v1/items/a%2Fb") == ("a.byId", {"id": "a/b"}, "")
+    # the same for an id before a last literal segment
+    assert r.match("POST", "/v1/items/7/cancel") == ("a.cancelIt", {"id": "7"}, "")
+    assert r.match("POST", "/v1/items/special/cancel") == ("a.cancelIt", {"id": "special"}, "")
+    assert r.match("POST", "/v1/items//cancel") is None and r.match("GET", "/v1/items/7//") is None
 
 
 def test_routing_cost_follows_the_segments_not_the_operations(operations):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -30,6 +31,25 @@ class _Plan:
         # a response's explanation policy, by ``strict``
         drift = ("error" if not self.incomplete else "warning", "warning")
         self.policies = tuple(_policy("response", self.page, "error", d, "warning", None, None) for d in drift)
+
+
+# Compiled schemas shared by every ``Contracts`` of the process, by the file they were read from (path, inode,
+# size, modification time): a validator, an emulator and the pytest plugin over the same contracts compile each
+# schema once (its strict and explaining copies and their jsonschema-rs validators)
+_SHARED: dict[tuple, Compiled] = {}
+
+
+def _file_identity(catalog, op: str, kind: str, surface: str) -> tuple | None:
+    """What identifies the schema file's content, or None (a catalog not read from files)."""
+    schema_file = getattr(catalog, "schema_file", None)
+    if schema_file is None:
+        return None
+    path = schema_file(op, kind, surface)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (os.path.abspath(path), st.st_ino, st.st_size, st.st_mtime_ns, surface)
 
 
 class Contracts:
@@ -76,18 +96,33 @@ class Contracts:
         key = (op, kind, surface, status)
         c = self._compiled.get(key)
         if c is None:
-            try:
-                schema = self.catalog.schema(op, kind, surface)
-            except KeyError as e:
-                raise UsageError(str(e.args[0]) if e.args else str(e)) from None
-            if kind == "error" and status is not None:
-                defs = schema.get("$defs") or {}
-                sub = dict(defs[f"http{status}"])
-                sub["$defs"] = defs
-                sub.setdefault("$schema", schema.get("$schema"))
-                schema = sub
-            c = Compiled(schema, request=kind == "request")
-            self._compiled[key] = c
+            c = self._compiled[key] = self._compile(op, kind, surface, status)
+        return c
+
+    def _compile(self, op: str, kind: str, surface: str, status: int | None) -> Compiled:
+        try:
+            ident = _file_identity(self.catalog, op, kind, surface)
+        except KeyError as e:
+            raise UsageError(str(e.args[0]) if e.args else str(e)) from None
+        if ident is not None:
+            hit = _SHARED.get((*ident, kind, status))
+            if hit is not None:
+                return hit
+        try:
+            schema = self.catalog.schema(op, kind, surface)
+        except KeyError as e:
+            raise UsageError(str(e.args[0]) if e.args else str(e)) from None
+        if kind == "error" and status is not None:
+            defs = schema.get("$defs") or {}
+            sub = dict(defs[f"http{status}"])
+            sub["$defs"] = defs
+            sub.setdefault("$schema", schema.get("$schema"))
+            schema = sub
+        c = Compiled(schema, request=kind == "request")
+        if ident is not None and ident == _file_identity(self.catalog, op, kind, surface):  # unchanged meanwhile
+            if len(_SHARED) >= 4096:
+                _SHARED.clear()
+            _SHARED[(*ident, kind, status)] = c
         return c
 
     def _check(self, c: Compiled, body: Any, **kw) -> list[Finding]:

@@ -91,25 +91,31 @@ class Router:
         self._hints = "".join(sorted(hints))
         # two tables of the walk's own answers, worked out once (kept whatever ``cache_size``):
         # * the paths of routes without parameters (create, query, bulk...);
-        # * routes whose one parameter is the last segment, after literal ones (``/bookings/v2/bookings/{id}``):
-        #   any last segment the walk cannot tell from an id (not empty, no route's literal segment, matching
-        #   no mixed segment) takes the same way, so the answer for one such segment holds for all
-        self._tails: dict[tuple[str, str], tuple[str, str]] = {}
+        # * routes whose one parameter is the last or the last but one segment, the others literal
+        #   (``/bookings/v2/bookings/{id}``, ``/bookings/v2/bookings/{id}/cancel``): any segment there that the
+        #   walk cannot tell from an id (not empty, no route's literal segment, matching no mixed segment) takes
+        #   the same way, so the answer for one such segment holds for all.  Key: (method, the path before the
+        #   id, the segment after it or None)
+        self._ids: dict[tuple[str, str, str | None], tuple[str, str]] = {}
         self._exact: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {}
         probe = "\x00"
         assert probe not in literals and not (self._mixed and self._mixed(probe))
-        tails = {}
+        ids = {}
         for op in operations.values():
             method = (op.get("method") or "").upper()
             for tpl in [op.get("path"), *(op.get("aliases") or [])] if method else ():
                 if tpl and "{" not in tpl:
                     self._exact[(method, tpl)] = self._match(method, tpl)
-                parent, _, last = (tpl or "").rstrip("/").rpartition("/")
-                if parent and "{" not in parent and _PARAM.fullmatch(last):
-                    hit = self._match(method, f"{parent}/{probe}")
+                segs = (tpl or "").rstrip("/").split("/")
+                for at in (-1, -2):
+                    if len(segs) + at < 1 or not _PARAM.fullmatch(segs[at]) or "{" in "/".join(segs[:at]) \
+                            or (at == -2 and "{" in segs[-1]):
+                        continue
+                    before, after = "/".join(segs[:at]), segs[-1] if at == -2 else None
+                    hit = self._match(method, "/".join([before, probe] if after is None else [before, probe, after]))
                     if hit is not None and list(hit[1].values()) == [probe]:
-                        tails[(method, parent)] = (hit[0], next(iter(hit[1])))
-        self._tails = tails
+                        ids[(method, before, after)] = (hit[0], next(iter(hit[1])))
+        self._ids = ids
         self._known = dict(self._exact)  # the table, then the recent answers (``cache_size`` of them)
 
     @property
@@ -159,11 +165,16 @@ class Router:
         path = path or "/"
         if path.endswith("/") and len(path) > 1:
             path = path[:-1]
-        if self._tails:
+        if self._ids:
             parent, _, last = path.rpartition("/")
-            tail = self._tails.get((method, parent))
-            if tail is not None and last and last not in self._literals and self._plain(last):
-                return tail[0], {tail[1]: unquote(last) if "%" in last else last}
+            hit = self._ids.get((method, parent, None))
+            if hit is not None:
+                seg = last
+            else:
+                parent, _, seg = parent.rpartition("/")
+                hit = self._ids.get((method, parent, last))
+            if hit is not None and seg and seg not in self._literals and self._plain(seg):
+                return hit[0], {hit[1]: unquote(seg) if "%" in seg else seg}
         segs = path.split("/")
         trie = self._tries.get(method if method.isupper() else method.upper())
         best = _find(trie, segs, _WORST, self._hints) if trie is not None else None
