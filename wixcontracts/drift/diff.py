@@ -174,23 +174,18 @@ def flatten(schema: dict) -> Flat:
 class ContractRoot:
     """The contract files of one side of a diff: a folder, or a build's files in memory (``of_files``)."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, files: Mapping[str, str] | None = None):
         from ..catalog import Catalog
 
         self.root = Path(root)
-        self.catalog = Catalog(self.root)
-        self.files: Mapping[str, str] | None = None
+        self.files = files
+        self.catalog = Catalog(self.root) if files is None else \
+            Catalog.of_data(json.loads(files["contracts/catalog.json"]), self.root)
 
     @classmethod
     def of_files(cls, files: Mapping[str, str]) -> "ContractRoot":
         """A build's files (relative path -> text), compared without writing them anywhere."""
-        from ..catalog import Catalog
-
-        r = cls.__new__(cls)
-        r.root = Path("<build>")
-        r.files = files
-        r.catalog = Catalog.of_data(json.loads(files["contracts/catalog.json"]), r.root)
-        return r
+        return cls(Path("<build>"), files)
 
     def text(self, rel: str | None) -> bytes | None:
         if not rel:

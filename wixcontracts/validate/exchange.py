@@ -3,7 +3,9 @@
 The routes (every operation's canonical path and aliases) are a trie of path segments per method, so
 routing costs a walk over the URL's segments, whatever the number of operations.  Which route wins when
 several match is unchanged: the one with the longest literal text (then the catalog's order), which makes
-literal segments beat parameters."""
+literal segments beat parameters.  Most Wix paths are answered before any walk, by two tables of the walk's
+own answers worked out when the router is made: the paths without parameters, and the paths whose one
+parameter is an id in the last or last but one segment."""
 
 from __future__ import annotations
 
@@ -96,7 +98,7 @@ class Router:
         #   walk cannot tell from an id (not empty, no route's literal segment, matching no mixed segment) takes
         #   the same way, so the answer for one such segment holds for all.  Key: (method, the path before the
         #   id, the segment after it or None)
-        self._ids: dict[tuple[str, str, str | None], tuple[str, str]] = {}
+        self._ids: dict[tuple[str, str, str | None], tuple[str, str]] = {}  # (empty while it is worked out)
         self._exact: dict[tuple[str, str], tuple[str, dict[str, str]] | None] = {}
         probe = "\x00"
         assert probe not in literals and not (self._mixed and self._mixed(probe))
