@@ -102,13 +102,9 @@ class Contracts:
     def _compile(self, op: str, kind: str, surface: str, status: int | None) -> Compiled:
         try:
             ident = _file_identity(self.catalog, op, kind, surface)
-        except KeyError as e:
-            raise UsageError(str(e.args[0]) if e.args else str(e)) from None
-        if ident is not None:
-            hit = _SHARED.get((*ident, kind, status))
+            hit = _SHARED.get((*ident, kind, status)) if ident is not None else None
             if hit is not None:
                 return hit
-        try:
             schema = self.catalog.schema(op, kind, surface)
         except KeyError as e:
             raise UsageError(str(e.args[0]) if e.args else str(e)) from None

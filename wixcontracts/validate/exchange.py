@@ -179,9 +179,9 @@ class Router:
                 return hit[0], {hit[1]: unquote(seg) if "%" in seg else seg}
         segs = path.split("/")
         trie = self._tries.get(method if method.isupper() else method.upper())
-        best = _find(trie, segs, _WORST, self._hints) if trie is not None else None
+        best = _find(trie, segs, _WORST, self._plain) if trie is not None else None
         if self._any is not None:  # routes of no particular method
-            hit = _find(self._any, segs, best[0] if best is not None else _WORST, self._hints)
+            hit = _find(self._any, segs, best[0] if best is not None else _WORST, self._plain)
             if hit is not None:
                 best = hit
         if best is None:
@@ -236,16 +236,16 @@ def _sort(node: _Node) -> int:
     return best
 
 
-def _find(node: _Node, segs: list[str], bound: int, hints: str):
+def _find(node: _Node, segs: list[str], bound: int, plain):
     """:func:`_walk` from the root, without recursion while each segment leaves one way on: a literal
     segment where no parameter could take it, a parameter where no literal does (most of a Wix path:
-    ``/bookings/v2/bookings/{id}/cancel``).  At the first real choice, the rest is walked.  ``hints``: a
-    segment without any of these characters matches no mixed segment (``{id}:cancel``)."""
+    ``/bookings/v2/bookings/{id}/cancel``).  At the first real choice, the rest is walked.  ``plain(seg)``:
+    no mixed segment (``{id}:cancel``) matches ``seg``."""
     i, n = 0, len(segs)
     values: list[str] = []
     while i < n:
         seg = segs[i]
-        if node.patterns and any(ch in seg for ch in hints):
+        if node.patterns and not plain(seg):
             break
         child = node.literal.get(seg)
         if child is not None:
