@@ -84,6 +84,21 @@ def test_url_target():
     assert r.ok and seen[0].event_type == "wix.bookings.v2.booking_confirmed" and r.target == url + "/webhooks"
 
 
+def test_url_deliveries_share_one_tls_context(monkeypatch):
+    """Each delivery to a URL opens a client; the CA bundle is loaded once per process, not per client."""
+    import ssl
+
+    loads = []
+    real = ssl.SSLContext.load_verify_locations
+    monkeypatch.setattr(ssl.SSLContext, "load_verify_locations", lambda self, *a, **kw: (loads.append(a),
+                                                                                        real(self, *a, **kw))[1])
+    seen: list = []
+    with serving(make_asgi(seen)) as url:
+        results = [deliver(url + "/webhooks", "bookings.booking_confirmed") for _ in range(3)]
+    assert all(r.ok for r in results) and len(seen) == 3
+    assert len(loads) <= 1, loads
+
+
 def test_failures_are_results_not_exceptions():
     assert not deliver(make_asgi([], status=500), "booking_created", path="/webhooks").ok
     r = deliver(make_asgi([]), "booking_created", path="/nowhere")
