@@ -6,16 +6,13 @@ import json
 
 import pytest
 
-from wixcontracts.build import ROOT, SourceError, build, write
+from wixcontracts.build import ROOT, build, write
 
 
 @pytest.fixture(scope="module")
-def fresh(docs_dir):
-    """A fresh build from the docs + the pinned SDK typings (fetched with npm pack)."""
-    try:
-        return build(docs_dir)
-    except SourceError as e:
-        pytest.skip(f"the pinned SDK typings package is unavailable here ({e}); the docs-only build is tested elsewhere")
+def fresh(fresh_build):
+    """A fresh build from the docs + the pinned SDK typings (the test process's own, tests/conftest.py)."""
+    return fresh_build
 
 
 @pytest.mark.slow
