@@ -54,37 +54,33 @@ class Router:
         mixed: list[str] = []  # the regexes of segments mixing text and a parameter (``{id}:cancel``)
         hints: set[str] = set()  # one character of each one's text (``:``): a segment without any is no match
         n = 0
-        for name, op in operations.items():
-            method = (op.get("method") or "").upper()
-            for tpl in [op.get("path"), *(op.get("aliases") or [])]:
-                if not tpl:
-                    continue
-                # the former linear scan's order: longer literal text first, then the catalog's order
-                priority = -len(_GROUP.sub("", template_regex(tpl).pattern)) * _ORDER + n
-                n += 1
-                node = self._tries.setdefault(method, _Node())
-                names: list[str] = []
-                for seg in _segments(tpl.rstrip("/")):
-                    params = _PARAM.findall(seg)
-                    if not params:
-                        literals.add(seg)
-                        node = node.literal.setdefault(seg, _Node())
-                    elif len(params) == 1 and params[0] == seg:
-                        names.append(seg[1:-1])
-                        node.param = node.param or _Node()
-                        node = node.param
-                    else:
-                        rx = template_regex(seg)
-                        rx = re.compile(rx.pattern[:-2])  # one segment: no trailing slash
-                        mixed.append(_GROUP.sub("[^/]+", rx.pattern))
-                        hints.add(max(_PARAM.split(seg), key=len)[0])
-                        names.extend(p[1:-1] for p in params)
-                        hit = next((child for r, child in node.patterns if r.pattern == rx.pattern), None)
-                        if hit is None:
-                            hit = _Node()
-                            node.patterns.append((rx, hit))
-                        node = hit
-                node.routes.append((priority, name, names))
+        for name, method, tpl in _templates(operations):
+            # the former linear scan's order: longer literal text first, then the catalog's order
+            priority = -len(_GROUP.sub("", template_regex(tpl).pattern)) * _ORDER + n
+            n += 1
+            node = self._tries.setdefault(method, _Node())
+            names: list[str] = []
+            for seg in _segments(tpl.rstrip("/")):
+                params = _PARAM.findall(seg)
+                if not params:
+                    literals.add(seg)
+                    node = node.literal.setdefault(seg, _Node())
+                elif len(params) == 1 and params[0] == seg:
+                    names.append(seg[1:-1])
+                    node.param = node.param or _Node()
+                    node = node.param
+                else:
+                    rx = template_regex(seg)
+                    rx = re.compile(rx.pattern[:-2])  # one segment: no trailing slash
+                    mixed.append(_GROUP.sub("[^/]+", rx.pattern))
+                    hints.add(max(_PARAM.split(seg), key=len)[0])
+                    names.extend(p[1:-1] for p in params)
+                    hit = next((child for r, child in node.patterns if r.pattern == rx.pattern), None)
+                    if hit is None:
+                        hit = _Node()
+                        node.patterns.append((rx, hit))
+                    node = hit
+            node.routes.append((priority, name, names))
         for trie in self._tries.values():
             _sort(trie)
         self._any = self._tries.get("")
@@ -103,20 +99,19 @@ class Router:
         probe = "\x00"
         assert probe not in literals and not (self._mixed and self._mixed(probe))
         ids = {}
-        for op in operations.values():
-            method = (op.get("method") or "").upper()
-            for tpl in [op.get("path"), *(op.get("aliases") or [])] if method else ():
-                if tpl and "{" not in tpl:
-                    self._exact[(method, tpl)] = self._match(method, tpl)
-                segs = (tpl or "").rstrip("/").split("/")
-                for at in (-1, -2):
-                    if len(segs) + at < 1 or not _PARAM.fullmatch(segs[at]) or "{" in "/".join(segs[:at]) \
-                            or (at == -2 and "{" in segs[-1]):
-                        continue
-                    before, after = "/".join(segs[:at]), segs[-1] if at == -2 else None
-                    hit = self._match(method, "/".join([before, probe] if after is None else [before, probe, after]))
-                    if hit is not None and list(hit[1].values()) == [probe]:
-                        ids[(method, before, after)] = (hit[0], next(iter(hit[1])))
+        for _name, method, tpl in _templates(operations):
+            if not method:
+                continue
+            if "{" not in tpl:
+                self._exact[(method, tpl)] = self._match(method, tpl)
+            segs = tpl.rstrip("/").split("/")
+            for at in (-1, -2):
+                before, after = "/".join(segs[:at]), segs[-1] if at == -2 else None
+                if len(segs) + at < 1 or not _PARAM.fullmatch(segs[at]) or "{" in before or (after and "{" in after):
+                    continue
+                hit = self._match(method, "/".join([before, probe] if after is None else [before, probe, after]))
+                if hit is not None and list(hit[1].values()) == [probe]:
+                    ids[(method, before, after)] = (hit[0], next(iter(hit[1])))
         self._ids = ids
         self._known = dict(self._exact)  # the table, then the recent answers (``cache_size`` of them)
 
@@ -126,12 +121,9 @@ class Router:
         linear router's table, for code that indexes the routes itself (matching uses the trie)."""
         if self._routes is None:
             routes = []
-            for name, op in self._operations.items():
-                method = (op.get("method") or "").upper()
-                for tpl in [op.get("path"), *(op.get("aliases") or [])]:
-                    if tpl:
-                        names = {_group(p[1:-1]): p[1:-1] for p in _PARAM.findall(tpl)}
-                        routes.append((method, template_regex(tpl), names, name))
+            for name, method, tpl in _templates(self._operations):
+                names = {_group(p[1:-1]): p[1:-1] for p in _PARAM.findall(tpl)}
+                routes.append((method, template_regex(tpl), names, name))
             routes.sort(key=lambda r: -len(_GROUP.sub("", r[1].pattern)))
             self._routes = routes
         return self._routes
@@ -219,6 +211,16 @@ def split_url(url: str) -> tuple[str, str, str]:
                 return m.group(2) or "", m.group(3), m.group(4) or ""
     parts = urlsplit(url)
     return parts.netloc, parts.path, parts.query
+
+
+def _templates(operations: dict[str, dict]):
+    """(operation, upper-cased method, path template) for every operation's path and aliases, in the
+    catalog's order."""
+    for name, op in operations.items():
+        method = (op.get("method") or "").upper()
+        for tpl in [op.get("path"), *(op.get("aliases") or [])]:
+            if tpl:
+                yield name, method, tpl
 
 
 def _segments(path: str) -> list[str]:
