@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 import pytest
 
 from wixcontracts.build import ROOT
@@ -187,8 +188,6 @@ def test_readme_console_blocks_run_as_written(sandbox):
 
 def _check_syntax(c: Command) -> list[str]:
     """bash -n, then the wixcontracts part parsed by the CLI itself (no command is run)."""
-    from typer.main import get_command
-
     from wixcontracts.cli import app
 
     p = subprocess.run(["bash", "-n", "-c", c.text], capture_output=True, text=True)
@@ -199,11 +198,11 @@ def _check_syntax(c: Command) -> list[str]:
         words.pop(0)
     if not words or words[0] != "wixcontracts":
         return []
-    cmd, args, path = get_command(app), words[1:], ["wixcontracts"]
-    while args and hasattr(cmd, "commands") and args[0] in cmd.commands:
+    cmd, args, path = app, words[1:], ["wixcontracts"]
+    while args and isinstance(cmd, click.Group) and cmd.get_command(None, args[0]) is not None:
         path.append(args[0])
-        cmd = cmd.commands[args.pop(0)]
-    if hasattr(cmd, "commands"):
+        cmd = cmd.get_command(None, args.pop(0))
+    if isinstance(cmd, click.Group):
         return [f"README line {c.line}: `{' '.join(path)}` needs a subcommand"]
     try:
         cmd.make_context(" ".join(path), list(args))
@@ -231,7 +230,7 @@ def test_the_harness_fails_on_a_wrong_exit_status(tmp_path):
     problems = run_block(blocks[0], tmp_path, dict(os.environ))
     assert len(problems) == 2 and "exited 3" in problems[0] and "exited 1, the README says 0" in problems[1]
     checked = [_check_syntax(c) for c in blocks[1].commands]
-    assert "No such option: --no-such-flag" in checked[0][0] and checked[1] == []
+    assert "No such option" in checked[0][0] and "--no-such-flag" in checked[0][0] and checked[1] == []
 
 
 def test_conventions_are_documented_where_the_commands_start():

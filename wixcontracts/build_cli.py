@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
+import click
 
 from .cli import app, console, fail, note
 
@@ -30,15 +30,24 @@ def default_out() -> tuple[Path, str | None]:
                  f"{cwd} (--out chooses another folder)")
 
 
-@app.command()
+@app.command("build")
+@click.option("--docs", type=click.Path(path_type=Path),
+              help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="output root holding schemas/ and contracts/ (default: this checkout; the current directory for "
+                   "an installed package)")
+@click.option("--strict", is_flag=True, help="fail if any structural decision is unresolved or any page failed")
+@click.option("--hints", type=click.Path(path_type=Path), help="hints file (default contracts/hints.json)")
+@click.option("--sources", default="docs,sdk", show_default=True,
+              help="docs (pages only) or docs,sdk (pages + the pinned SDK typings)")
+@click.option("--sdk", help="SDK package: name@version, a .tgz or a folder (default: contracts/sdk-pin.json)")
 def build(
-    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
-    out: Path = typer.Option(None, help="output root holding schemas/ and contracts/ (default: this checkout; "
-                                         "the current directory for an installed package)"),
-    strict: bool = typer.Option(False, help="fail if any structural decision is unresolved or any page failed"),
-    hints: Path = typer.Option(None, help="hints file (default contracts/hints.json)"),
-    sources: str = typer.Option("docs,sdk", help="docs (pages only) or docs,sdk (pages + the pinned SDK typings)"),
-    sdk: str = typer.Option(None, help="SDK package: name@version, a .tgz or a folder (default: contracts/sdk-pin.json)"),
+    docs: Path = None,
+    out: Path = None,
+    strict: bool = False,
+    hints: Path = None,
+    sources: str = "docs,sdk",
+    sdk: str = None,
 ) -> None:
     """Compile docs pages (and the SDK typings) into schemas/ and contracts/."""
     from .build import SourceError, UnsafePath, build as do_build, default_docs_dir, summary, write
@@ -93,4 +102,4 @@ def build(
                   f"[dim]{escape(str(d['where']))}[/]")
     con.print("[dim]full report: contracts/ambiguities.json[/]")
     if strict and (res.unresolved or res.errors):
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)

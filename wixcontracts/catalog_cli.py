@@ -7,9 +7,9 @@ import sys
 from enum import Enum
 from typing import Optional
 
-import typer
+import click
 
-from .cli import FORMAT_HELP, Format, Surface, app, console, emit_rows, fail
+from .cli import FORMAT_HELP, Arg, EnumChoice, Format, Surface, app, console, emit_rows, fail
 
 OPS_COLUMNS = ("id", "method", "path", "surfaces", "complete", "source", "page")
 
@@ -40,10 +40,15 @@ def ops_rows(cat, service: str | None = None) -> list[dict]:
              "source": o["source"], "page": o["page"]} for o in ops]
 
 
-@app.command()
-def ops(fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
-        as_json: bool = typer.Option(False, "--json", hidden=True, help="same as --format json"),
-        service: Optional[str] = typer.Option(None, "--service", help="only this service (e.g. bookings, services)")) -> None:
+@app.command("ops")
+@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True, help=FORMAT_HELP)
+@click.option("--json", "as_json", is_flag=True, hidden=True, help="same as --format json")
+@click.option("--service", help="only this service (e.g. bookings, services)")
+def ops(
+    fmt: Format = Format.text,
+    as_json: bool = False,
+    service: Optional[str] = None,
+) -> None:
     """List operations: id (service.operation), method, path, surfaces, completeness, source page."""
     from .catalog import UnknownService
 
@@ -56,14 +61,20 @@ def ops(fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
               records=rows, styles={"complete": {"no": "yellow"}})
 
 
-@app.command()
+@app.command("schema")
+@click.argument("op", help="operation id or unique name, e.g. bookings.createBooking or createBooking", cls=Arg)
+@click.option("--request", is_flag=True)
+@click.option("--response", is_flag=True)
+@click.option("--error", is_flag=True)
+@click.option("--path", is_flag=True, help="path parameters")
+@click.option("--surface", type=EnumChoice(Surface), default=Surface.rest.value, show_default=True)
 def schema(
-    op: str = typer.Argument(..., help="operation id or unique name, e.g. bookings.createBooking or createBooking"),
-    request: bool = typer.Option(False, "--request"),
-    response: bool = typer.Option(False, "--response"),
-    error: bool = typer.Option(False, "--error"),
-    path: bool = typer.Option(False, "--path", help="path parameters"),
-    surface: Surface = typer.Option(Surface.rest, "--surface"),
+    op: str,
+    request: bool = False,
+    response: bool = False,
+    error: bool = False,
+    path: bool = False,
+    surface: Surface = Surface.rest,
 ) -> None:
     """Print one standalone, bundled JSON Schema on stdout."""
     kinds = [k for k, on in (("request", request), ("response", response), ("error", error), ("path", path)) if on]
@@ -83,11 +94,16 @@ class ExplainFormat(str, Enum):
     json = "json"
 
 
-@app.command()
-def explain(op: str = typer.Argument(..., help="operation id or unique name"),
-            surface: Surface = typer.Option(Surface.rest, "--surface"),
-            fmt: ExplainFormat = typer.Option(ExplainFormat.text, "--format",
-                                              help="text (a tree) or json (the same tree as data)")) -> None:
+@app.command("explain")
+@click.argument("op", help="operation id or unique name", cls=Arg)
+@click.option("--surface", type=EnumChoice(Surface), default=Surface.rest.value, show_default=True)
+@click.option("--format", "fmt", type=EnumChoice(ExplainFormat), default=ExplainFormat.text.value, show_default=True,
+              help="text (a tree) or json (the same tree as data)")
+def explain(
+    op: str,
+    surface: Surface = Surface.rest,
+    fmt: ExplainFormat = ExplainFormat.text,
+) -> None:
     """A readable tree of an operation: parameters, types, enums, ONE-OFs, required, errors, preconditions."""
     from .explain import explain_data, render_tree
 

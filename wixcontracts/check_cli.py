@@ -4,24 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
+import click
 
-from .cli import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FORMAT_HELP, Format, app, console, emit_rows, fail
+from .cli import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FORMAT_HELP, EnumChoice, Format, app, console, emit_rows,
+                  fail)
 
 STEP_COLUMNS = ("step", "status", "detail", "s")
 
 
-@app.command()
+@app.command("check")
+@click.option("--docs", type=click.Path(path_type=Path),
+              help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)")
+@click.option("--fuzz-examples", type=click.IntRange(1, None), default=25, show_default=True,
+              help="schemathesis examples per operation and mode")
+@click.option("--report-dir", type=click.Path(path_type=Path), default=Path('reports'), show_default=True,
+              help="where check.json / check.md go")
+@click.option("--allow-skip", is_flag=True,
+              help="exit 0 even when a step was skipped because its input is missing (docs folder, SDK packages); "
+                   "default: exit 2")
+@click.option("--only", multiple=True, metavar="STEP",
+              help="run only this step (repeatable): rebuild, examples, lifecycle, flow, fuzz")
+@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True, help=FORMAT_HELP)
 def check(
-    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
-    fuzz_examples: int = typer.Option(25, min=1, help="schemathesis examples per operation and mode"),
-    report_dir: Path = typer.Option(Path("reports"), help="where check.json / check.md go"),
-    allow_skip: bool = typer.Option(False, "--allow-skip",
-                                    help="exit 0 even when a step was skipped because its input is missing "
-                                         "(docs folder, SDK packages); default: exit 2"),
-    only: list[str] = typer.Option(None, "--only", metavar="STEP",
-                                   help="run only this step (repeatable): rebuild, examples, lifecycle, flow, fuzz"),
-    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
+    docs: Path = None,
+    fuzz_examples: int = 25,
+    report_dir: Path = Path('reports'),
+    allow_skip: bool = False,
+    only: tuple[str, ...] = (),
+    fmt: Format = Format.text,
 ) -> None:
     """The main job, offline: rebuild + verify, replay examples, emulator lifecycle, fuzz, report.
 
@@ -58,14 +68,14 @@ def check(
     crashed = [s for s in steps if s.status == "error"]
     skipped = [s for s in steps if s.status == "skipped"]
     if crashed:
-        typer.echo(f"error: internal error in `wixcontracts check`: step(s) crashed: "
+        click.echo(f"error: internal error in `wixcontracts check`: step(s) crashed: "
                    + "; ".join(f"{s.name}: {s.detail}" for s in crashed)
                    + " -- this is a bug in wixcontracts; please report it with the command line", err=True)
-        raise typer.Exit(EXIT_INTERNAL)
+        raise click.exceptions.Exit(EXIT_INTERNAL)
     if skipped and not allow_skip:
         fail("check did not run everything: " + "; ".join(f"{s.name} skipped ({s.detail})" for s in skipped)
              + " -- give the missing input, or pass --allow-skip to accept a partial check", EXIT_USAGE)
     if skipped:
         err.print("skipped (--allow-skip): " + "; ".join(s.name for s in skipped))
     if any(s.status == "failed" for s in steps):
-        raise typer.Exit(EXIT_FINDINGS)
+        raise click.exceptions.Exit(EXIT_FINDINGS)

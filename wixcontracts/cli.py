@@ -21,8 +21,7 @@ import sys
 from enum import Enum
 from typing import Any, Iterable, NoReturn, Sequence
 
-import typer
-from typer.core import TyperGroup
+import click
 
 from .paths import DataMissing
 
@@ -57,25 +56,100 @@ def internal_error(exc: BaseException, command: str) -> None:
     detail = _one_line(exc)
     if len(detail) > 300:
         detail = detail[:299] + "…"
-    typer.echo(f"error: internal error in `{command}`: {type(exc).__name__}"
+    click.echo(f"error: internal error in `{command}`: {type(exc).__name__}"
                + (f": {detail}" if detail else "")
                + f" -- this is a bug in wixcontracts; please report it with the command line"
                + ("" if os.environ.get(DEBUG_ENV) == "1" else f" ({DEBUG_ENV}=1 shows the traceback)"),
                err=True)
 
 
-class Group(TyperGroup):
-    """The root command group: maps every way a command can end to the exit codes above."""
+_NATIVE_ARGUMENT_HELP = hasattr(click.Command, "format_arguments")  # click 8.5 lists arguments' help itself
+
+
+class Arg(click.Argument):
+    """A positional argument with a ``help`` text, listed under *Positional arguments* in the command's help
+    (by click itself from 8.5 on, by :class:`Command` before)."""
+
+    def __init__(self, *args, help: str | None = None, **kwargs) -> None:
+        if _NATIVE_ARGUMENT_HELP:
+            kwargs["help"] = help
+        super().__init__(*args, **kwargs)
+        self.help = help
+
+
+class EnumChoice(click.Choice):
+    """A choice among an ``Enum``'s values, passed to the command as the member."""
+
+    def __init__(self, enum: type[Enum]) -> None:
+        self.enum = enum
+        super().__init__([m.value for m in enum])
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, self.enum):
+            return value
+        return self.enum(super().convert(value, param, ctx))
+
+
+class Command(click.Command):
+    """A command of the CLI (before click 8.5, it lists its arguments' help texts itself)."""
+
+    if not _NATIVE_ARGUMENT_HELP:
+        def format_options(self, ctx, formatter) -> None:
+            import inspect
+
+            takes_ctx = "ctx" in inspect.signature(click.Parameter.make_metavar).parameters  # click 8.2+
+            rows = [(p.make_metavar(ctx) if takes_ctx else p.make_metavar(), p.help)
+                    for p in self.get_params(ctx) if isinstance(p, Arg) and p.help]
+            if rows:
+                with formatter.section("Positional arguments"):
+                    formatter.write_dl(rows)
+            super().format_options(ctx, formatter)
+
+
+class SubGroup(click.Group):
+    """A command group under the root (``live``, ``docs``, ``fixtures``, ``webhook``, ``spi``)."""
+
+    command_class = Command
+
+
+class Group(click.Group):
+    """The root command group: loads the command modules on first look (see :data:`COMMAND_MODULES`) and maps
+    every way a command can end to the exit codes above."""
+
+    command_class = Command
+    group_class = SubGroup
+
+    _loaded = False
+    _only: str | None = None
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            only, self._only = self._only, None
+            if only is not None:  # `main` for `wixcontracts CMD ...`: the one module that registers CMD
+                import importlib
+
+                importlib.import_module(only)
+                return
+            from . import commands  # noqa: F401  (registers every command on this app)
+
+    def get_command(self, ctx, cmd_name):
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        self._load()
+        return super().list_commands(ctx)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        from typer import Abort
+        from click.exceptions import Abort, ClickException, UsageError
 
-        try:  # newer typer vendors click; older typer depends on click itself
-            from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
-        except ModuleNotFoundError:
-            from click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+        try:
+            from click.exceptions import NoArgsIsHelpError
+        except ImportError:  # click < 8.2
+            NoArgsIsHelpError = None  # noqa: N806
 
         args = list(sys.argv[1:] if args is None else args)
         for stream in (sys.stdout, sys.stderr):  # a payload's lone surrogate must not crash the output
@@ -85,21 +159,21 @@ class Group(TyperGroup):
                 pass
         try:
             rv = super().main(args, "wixcontracts", complete_var, standalone_mode=False, **extra)
-        except NoArgsIsHelpError as e:  # `wixcontracts` / `wixcontracts live` alone: the help, exit 2
-            e.show()
-            sys.exit(EXIT_USAGE)
         except UsageError as e:
+            if NoArgsIsHelpError is not None and isinstance(e, NoArgsIsHelpError):
+                e.show()  # `wixcontracts` / `wixcontracts live` alone: the help, exit 2
+                sys.exit(EXIT_USAGE)
             where = e.ctx.command_path if e.ctx is not None else _command_words(self, args)
-            typer.echo(f"error: {_one_line(e.format_message())} (`{where} --help` for usage)", err=True)
+            click.echo(f"error: {_one_line(e.format_message())} (`{where} --help` for usage)", err=True)
             sys.exit(EXIT_USAGE)
         except ClickException as e:
-            typer.echo(f"error: {_one_line(e.format_message())}", err=True)
+            click.echo(f"error: {_one_line(e.format_message())}", err=True)
             sys.exit(e.exit_code if e.exit_code in (EXIT_FINDINGS, EXIT_USAGE) else EXIT_USAGE)
         except Abort:
-            typer.echo("error: aborted", err=True)
+            click.echo("error: aborted", err=True)
             sys.exit(EXIT_FINDINGS)
         except DataMissing as e:
-            typer.echo(f"error: {e}", err=True)
+            click.echo(f"error: {e}", err=True)
             sys.exit(EXIT_USAGE)
         except ModuleNotFoundError as e:  # an optional dependency: name the extra that brings it, exit 2
             from .extras import extra_for
@@ -108,58 +182,13 @@ class Group(TyperGroup):
             if extra is None:
                 internal_error(e, _command_words(self, args))
                 sys.exit(EXIT_INTERNAL)
-            typer.echo(f"error: {e.name} is not installed: `{_command_words(self, args)}` needs the [{extra}] "
+            click.echo(f"error: {e.name} is not installed: `{_command_words(self, args)}` needs the [{extra}] "
                        f"extra (pip install 'wixcontracts[{extra}]')", err=True)
             sys.exit(EXIT_USAGE)
         except Exception as e:  # anything unexpected, in any command: one line, exit 3
             internal_error(e, _command_words(self, args))
             sys.exit(EXIT_INTERNAL)
         sys.exit(rv if isinstance(rv, int) else EXIT_OK)
-
-
-class App(typer.Typer):
-    """The root app.  Command modules register themselves on import; the first look at the command
-    list imports them all (``wixcontracts.commands``), so ``from wixcontracts.cli import app`` is always
-    the whole CLI."""
-
-    def _load(self) -> None:
-        if not self.__dict__.get("_loaded"):
-            self.__dict__["_loaded"] = True
-            only = self.__dict__.pop("_only", None)
-            if only is not None:  # `main` for `wixcontracts CMD ...`: the one module that registers CMD
-                import importlib
-
-                importlib.import_module(only)
-                return
-            from . import commands  # noqa: F401  (registers every command on this app)
-
-    @property
-    def registered_commands(self):
-        self._load()
-        return self.__dict__["_commands"]
-
-    @registered_commands.setter
-    def registered_commands(self, value) -> None:
-        self.__dict__["_commands"] = value
-
-    @property
-    def registered_groups(self):
-        self._load()
-        return self.__dict__["_groups"]
-
-    @registered_groups.setter
-    def registered_groups(self, value) -> None:
-        self.__dict__["_groups"] = value
-
-
-app = App(cls=Group, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=True,
-          help="Contracts for the Wix Bookings REST API, compiled from the Wix docs.  Exit codes: 0 ok, "
-               "1 findings or failures, 2 bad input or usage, 3 internal error.")
-
-
-def sub_app(help: str) -> typer.Typer:
-    """A command group (``live``, ``docs``, ``fixtures``)."""
-    return typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help=help)
 
 
 def version() -> str:
@@ -174,16 +203,44 @@ def version() -> str:
         return __version__
 
 
-def _version_callback(value: bool) -> None:
-    if value:
-        typer.echo(f"wixcontracts {version()}")
-        raise typer.Exit(EXIT_OK)
+def _version_callback(ctx: click.Context, param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"wixcontracts {version()}")
+        ctx.exit(EXIT_OK)
 
 
-@app.callback()
-def _root(show_version: bool = typer.Option(False, "--version", is_eager=True, callback=_version_callback,
-                                            help="Print the version and exit.")) -> None:
+COMPLETE_VAR = "_WIXCONTRACTS_COMPLETE"
+
+
+def _show_completion(ctx: click.Context, param, shell: str | None) -> None:
+    """``--show-completion SHELL``: click's completion script for the shell (``eval`` it in the shell's rc file)."""
+    if shell is None or ctx.resilient_parsing:
+        return
+    from click.shell_completion import get_completion_class
+
+    comp = get_completion_class(shell)(ctx.command, {}, "wixcontracts", COMPLETE_VAR)
+    click.echo(comp.source())
+    ctx.exit(EXIT_OK)
+
+
+@click.group("wixcontracts", cls=Group, no_args_is_help=True,
+             help="Contracts for the Wix Bookings REST API, compiled from the Wix docs.  Exit codes: 0 ok, "
+                  "1 findings or failures, 2 bad input or usage, 3 internal error.")
+@click.option("--version", is_flag=True, is_eager=True, expose_value=False, callback=_version_callback,
+              help="Print the version and exit.")
+@click.option("--show-completion", type=click.Choice(["bash", "zsh", "fish"]), is_eager=True, expose_value=False,
+              callback=_show_completion, metavar="SHELL",
+              help='Print the shell completion script (bash, zsh or fish): eval "$(wixcontracts --show-completion '
+                   'bash)" in ~/.bashrc turns it on.')
+def app() -> None:
     """Contracts for the Wix Bookings REST API, compiled from the Wix docs."""
+
+
+def sub_app(name: str, help: str) -> click.Group:
+    """A command group (``live``, ``docs``, ``fixtures``, ...) under the root."""
+    group = SubGroup(name, help=help, no_args_is_help=True)
+    app.add_command(group)
+    return group
 
 
 # ---------------------------------------------------------------- output helpers
@@ -207,8 +264,8 @@ _console = console  # the name the command modules used before the split
 
 def fail(msg: str, code: int = EXIT_USAGE) -> NoReturn:
     """One line on stderr -- ``error: <what and where>`` -- then exit ``code`` (default 2: bad input or usage)."""
-    typer.echo(f"error: {_one_line(msg)}", err=True)
-    raise typer.Exit(code)
+    click.echo(f"error: {_one_line(msg)}", err=True)
+    raise click.exceptions.Exit(code)
 
 
 _fail = fail
@@ -216,7 +273,7 @@ _fail = fail
 
 def note(msg: str) -> None:
     """One line on stderr that is not an error (skips, summaries when stdout carries data)."""
-    typer.echo(_one_line(msg), err=True)
+    click.echo(_one_line(msg), err=True)
 
 
 class Format(str, Enum):
@@ -315,10 +372,9 @@ COMMAND_MODULES = {
 
 def main() -> None:
     words = sys.argv[1:2]
-    if words and words[0] in COMMAND_MODULES and "_WIXCONTRACTS_COMPLETE" not in os.environ \
-            and not app.__dict__.get("_loaded"):
-        app.__dict__["_only"] = COMMAND_MODULES[words[0]]
-    app(prog_name="wixcontracts")
+    if words and words[0] in COMMAND_MODULES and COMPLETE_VAR not in os.environ and not app._loaded:
+        app._only = COMMAND_MODULES[words[0]]
+    app.main(prog_name="wixcontracts", complete_var=COMPLETE_VAR)
 
 
 if __name__ == "__main__":

@@ -5,22 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import typer
+import click
 
 from .cli import app, console, fail, note
 
 
-@app.command()
+@app.command("fuzz")
+@click.option("--url", required=True, help="base URL of the target, e.g. http://127.0.0.1:8787 (wixcontracts serve)")
+@click.option("--operations", multiple=True,
+              help="operation ids or names (repeat); default: every operation, or the ones the target emulates when "
+                   "it is `wixcontracts serve`")
+@click.option("--service", multiple=True, help="only the operations of this service (repeat)")
+@click.option("--allow-writes", is_flag=True, help="also fuzz operations that write (default: read-only, GET)")
+@click.option("--i-own-this-site", is_flag=True, help="allow a target outside the loopback range")
+@click.option("--examples", type=click.IntRange(1, None), default=25, show_default=True,
+              help="examples per operation and mode")
+@click.option("--junit", "junit_path", type=click.Path(path_type=Path), default=Path('reports/fuzz-junit.xml'),
+              show_default=True, help="JUnit report path")
 def fuzz(
-    url: str = typer.Option(..., help="base URL of the target, e.g. http://127.0.0.1:8787 (wixcontracts serve)"),
-    operations: Optional[list[str]] = typer.Option(None, "--operations",
-                                                   help="operation ids or names (repeat); default: every operation, "
-                                                        "or the ones the target emulates when it is `wixcontracts serve`"),
-    service: Optional[list[str]] = typer.Option(None, "--service", help="only the operations of this service (repeat)"),
-    allow_writes: bool = typer.Option(False, "--allow-writes", help="also fuzz operations that write (default: read-only, GET)"),
-    i_own_this_site: bool = typer.Option(False, "--i-own-this-site", help="allow a target outside the loopback range"),
-    examples: int = typer.Option(25, min=1, help="examples per operation and mode"),
-    junit_path: Path = typer.Option(Path("reports/fuzz-junit.xml"), "--junit", help="JUnit report path"),
+    url: str,
+    operations: tuple[str, ...] = (),
+    service: tuple[str, ...] = (),
+    allow_writes: bool = False,
+    i_own_this_site: bool = False,
+    examples: int = 25,
+    junit_path: Path = Path('reports/fuzz-junit.xml'),
 ) -> None:
     """schemathesis against a running target (a sandbox site, or `wixcontracts serve`), per service or all."""
     from .catalog import UnknownOperation, UnknownService
@@ -59,4 +68,4 @@ def fuzz(
     for f in report["failures"]:
         con.print(f"  [red]{escape(f['operation'])}[/] {escape(f['check'])} ({f['mode']}): {escape(f['message'][:200])}")
     if report["failures"]:
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)

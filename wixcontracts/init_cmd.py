@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
+import click
 
-from .cli import app
+from .cli import Arg, app
 
 CONFTEST = '''"""Fixtures for the Wix Bookings tests.
 
@@ -134,24 +134,27 @@ def scaffold(root: Path, *, force: bool = False) -> tuple[list[Path], list[Path]
 
 
 @app.command("init")
+@click.argument("directory", type=click.Path(path_type=Path), required=False, default=Path('.'),
+                help="the integrator repository (created if missing)", cls=Arg)
+@click.option("--force", is_flag=True, help="overwrite files that already exist")
 def init(
-    directory: Path = typer.Argument(Path("."), help="the integrator repository (created if missing)"),
-    force: bool = typer.Option(False, "--force", help="overwrite files that already exist"),
+    directory: Path = Path('.'),
+    force: bool = False,
 ) -> None:
     """Scaffold contract tests for an integrator repository: conftest, an example test, a CI workflow."""
     if directory.exists() and not directory.is_dir():
-        typer.echo(f"error: {directory} exists and is not a folder", err=True)
-        raise typer.Exit(2)
+        click.echo(f"error: {directory} exists and is not a folder", err=True)
+        raise click.exceptions.Exit(2)
     try:
         written, refused = scaffold(directory, force=force)
     except OSError as e:
-        typer.echo(f"error: cannot write into {directory}: {e.strerror or e}", err=True)
-        raise typer.Exit(2) from None
+        click.echo(f"error: cannot write into {directory}: {e.strerror or e}", err=True)
+        raise click.exceptions.Exit(2) from None
     if refused:
-        typer.echo("error: these files exist (nothing written; --force overwrites them):", err=True)
+        click.echo("error: these files exist (nothing written; --force overwrites them):", err=True)
         for p in refused:
-            typer.echo(f"  {p}", err=True)
-        raise typer.Exit(1)
+            click.echo(f"  {p}", err=True)
+        raise click.exceptions.Exit(1)
     for p in written:
-        typer.echo(f"wrote {p}")
-    typer.echo("next: pip install wixcontracts httpx && pytest tests")
+        click.echo(f"wrote {p}")
+    click.echo("next: pip install wixcontracts httpx && pytest tests")

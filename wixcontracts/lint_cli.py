@@ -6,9 +6,9 @@ import sys
 from enum import Enum
 from pathlib import Path
 
-import typer
+import click
 
-from .cli import app, console, emit_rows, fail, plain_rows, tsv_rows
+from .cli import EnumChoice, app, console, emit_rows, fail, plain_rows, tsv_rows
 
 LINT_COLUMNS = ("check", "severity", "operation", "path", "message", "docs", "other")
 
@@ -27,13 +27,22 @@ class LintFormat(str, Enum):
 
 
 @app.command("lint-docs")
+@click.option("--docs", type=click.Path(path_type=Path),
+              help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)")
+@click.option("--sdk", help="SDK package: name@version, a .tgz or a folder (default: the pin)")
+@click.option("--no-sdk", is_flag=True, help="skip the docs-vs-SDK check")
+@click.option("--format", "fmt", type=EnumChoice(LintFormat), default=LintFormat.markdown.value, show_default=True,
+              help="markdown, text, json or tsv")
+@click.option("--out", type=click.Path(path_type=Path), help="write the report here instead of stdout")
+@click.option("--fail-on", type=EnumChoice(FailOn), default=FailOn.error.value, show_default=True,
+              help="exit 1 on findings of this severity or worse")
 def lint_docs(
-    docs: Path = typer.Option(None, help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)"),
-    sdk: str = typer.Option(None, help="SDK package: name@version, a .tgz or a folder (default: the pin)"),
-    no_sdk: bool = typer.Option(False, "--no-sdk", help="skip the docs-vs-SDK check"),
-    fmt: LintFormat = typer.Option(LintFormat.markdown, "--format", help="markdown, text, json or tsv"),
-    out: Path = typer.Option(None, help="write the report here instead of stdout"),
-    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="exit 1 on findings of this severity or worse"),
+    docs: Path = None,
+    sdk: str = None,
+    no_sdk: bool = False,
+    fmt: LintFormat = LintFormat.markdown,
+    out: Path = None,
+    fail_on: FailOn = FailOn.error,
 ) -> None:
     """Docs consistency report: docs vs SDK typings, examples vs contract, REST vs SDK section."""
     from dataclasses import asdict
@@ -78,4 +87,4 @@ def lint_docs(
     else:
         sys.stdout.write(text)
     if lint.fails(findings, fail_on.value):
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import respx
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from wixcontracts.catalog import Catalog
 from wixcontracts.docsfetch.fetch import cache_path, fetch_pages, page_urls

@@ -4,7 +4,7 @@ the runner never touches bookings it did not create."""
 from __future__ import annotations
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import wixcontracts.commands  # noqa: F401
 from wixcontracts.cli import app

@@ -130,7 +130,7 @@ def test_response_drift_without_docs(tmp_path):
 
 
 def test_nightly_cli_writes_all_formats(tmp_path, baseline):
-    from typer.testing import CliRunner
+    from click.testing import CliRunner
 
     import wixcontracts.commands  # noqa: F401
     from wixcontracts.cli import app

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from wixcontracts import commands  # noqa: F401  (registers serve)
 from wixcontracts.catalog import Catalog

@@ -1,4 +1,4 @@
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from wixcontracts import commands  # noqa: F401  (registers serve)
 from wixcontracts.cli import app

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import wixcontracts.commands  # noqa: F401
 from wixcontracts.build import ROOT

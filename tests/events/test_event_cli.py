@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import wixcontracts.commands  # noqa: F401  (registers every command)
 from wixcontracts.cli import app

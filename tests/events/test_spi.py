@@ -11,7 +11,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse, PlainTextResponse
 from starlette.routing import Route
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import wixcontracts.commands  # noqa: F401
 from wixcontracts.catalog import Catalog, UnknownService

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 from wixcontracts.drift.diff import diff_roots
 from wixcontracts.drift.model import BREAKING, DriftFinding

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from click.testing import CliRunner
 
 import wixcontracts.validate.cli  # noqa: F401  (registers the command)
 from wixcontracts.cli import app

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import typer
+import click
 
-from ..cli import FORMAT_HELP, Format, app, console, emit_rows, fail, sub_app
+from ..cli import FORMAT_HELP, EnumChoice, Format, app, console, emit_rows, fail, sub_app
 
-docs_app = sub_app("The Wix docs cache.")
-app.add_typer(docs_app, name="docs")
+docs_app = sub_app("docs", "The Wix docs cache.")
 
 
 @docs_app.command("fetch")
-def fetch(cache: Path = typer.Option(Path(".docs-cache"), "--cache", help="cache dir (pages go to <cache>/wix-docs)"),
-          retries: int = typer.Option(3, min=0, help="retries per page"),
-          fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP)) -> None:
+@click.option("--cache", type=click.Path(path_type=Path), default=Path('.docs-cache'), show_default=True,
+              help="cache dir (pages go to <cache>/wix-docs)")
+@click.option("--retries", type=click.IntRange(0, None), default=3, show_default=True, help="retries per page")
+@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True, help=FORMAT_HELP)
+def fetch(
+    cache: Path = Path('.docs-cache'),
+    retries: int = 3,
+    fmt: Format = Format.text,
+) -> None:
     """Download every catalog page into the docs cache; summary of changed/unchanged/failed (exit 1 if any failed)."""
     from .fetch import fetch_pages, page_urls
 
@@ -34,4 +39,4 @@ def fetch(cache: Path = typer.Option(Path(".docs-cache"), "--cache", help="cache
     console(stderr=True).print(f"{len(res)} pages: {n['new'] + n['changed']} changed ({n['new']} new), "
                                f"{n['unchanged']} unchanged, {n['failed']} failed → {cache / 'wix-docs'}")
     if n["failed"]:
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)

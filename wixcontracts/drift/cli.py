@@ -6,9 +6,9 @@ import sys
 from enum import Enum
 from pathlib import Path
 
-import typer
+import click
 
-from ..cli import app, console, fail, plain_rows, tsv_rows
+from ..cli import Arg, EnumChoice, app, console, fail, plain_rows, tsv_rows
 
 
 class Fmt(str, Enum):
@@ -67,19 +67,25 @@ def _emit(sections, fmt: Fmt, fail_on: FailOn, notes, title, out: Path | None,
                                    + ", ".join(str(p) for p in paths.values()))
     sys.stdout.write(text)
     if fails([f for fs in sections.values() for f in fs], fail_on.value):
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)
 
 
-@app.command()
+@app.command("drift")
+@click.argument("path", type=click.Path(path_type=Path),
+                help="fixtures dir, live run dir, or recorded webhook deliveries (.jwt bodies, .json messages)",
+                cls=Arg)
+@click.option("--format", "fmt", type=EnumChoice(Fmt), default=Fmt.markdown.value, show_default=True, help=FMT_HELP)
+@click.option("--fail-on", type=EnumChoice(FailOn), default=FailOn.breaking.value, show_default=True)
+@click.option("--absent", is_flag=True, help="also report documented fields never present")
+@click.option("--out", type=click.Path(path_type=Path), help="also write all four formats here")
+@click.option("--allow-skip", is_flag=True, help="exit 0 when PATH holds no recorded interaction (default: exit 2)")
 def drift(
-    path: Path = typer.Argument(..., help="fixtures dir, live run dir, or recorded webhook deliveries "
-                                          "(.jwt bodies, .json messages)"),
-    fmt: Fmt = typer.Option(Fmt.markdown, "--format", help=FMT_HELP),
-    fail_on: FailOn = typer.Option(FailOn.breaking, "--fail-on"),
-    absent: bool = typer.Option(False, "--absent", help="also report documented fields never present"),
-    out: Path = typer.Option(None, "--out", help="also write all four formats here"),
-    allow_skip: bool = typer.Option(False, "--allow-skip",
-                                    help="exit 0 when PATH holds no recorded interaction (default: exit 2)"),
+    path: Path,
+    fmt: Fmt = Fmt.markdown,
+    fail_on: FailOn = FailOn.breaking,
+    absent: bool = False,
+    out: Path = None,
+    allow_skip: bool = False,
 ) -> None:
     """Observed responses and webhook deliveries vs the contracts, per operation / event."""
     from .response import analyse_path
@@ -95,12 +101,16 @@ def drift(
     _emit({"response drift": a.findings}, fmt, fail_on, a.notes, "wixcontracts response drift", out)
 
 
-@app.command()
+@app.command("diff")
+@click.argument("old", help="contract root dir or git ref", cls=Arg)
+@click.argument("new", help="contract root dir or git ref", cls=Arg)
+@click.option("--format", "fmt", type=EnumChoice(Fmt), default=Fmt.markdown.value, show_default=True, help=FMT_HELP)
+@click.option("--fail-on", type=EnumChoice(FailOn), default=FailOn.breaking.value, show_default=True)
 def diff(
-    old: str = typer.Argument(..., help="contract root dir or git ref"),
-    new: str = typer.Argument(..., help="contract root dir or git ref"),
-    fmt: Fmt = typer.Option(Fmt.markdown, "--format", help=FMT_HELP),
-    fail_on: FailOn = typer.Option(FailOn.breaking, "--fail-on"),
+    old: str,
+    new: str,
+    fmt: Fmt = Fmt.markdown,
+    fail_on: FailOn = FailOn.breaking,
 ) -> None:
     """Contract changes between two versions, classified for client impact."""
     import subprocess
@@ -118,19 +128,27 @@ def diff(
           new_dir if (new_dir / "contracts" / "catalog.json").is_file() else Path.cwd())
 
 
-@app.command()
+@app.command("nightly")
+@click.option("--docs-cache", type=click.Path(path_type=Path), help="cache filled by `docs fetch`")
+@click.option("--fixtures", type=click.Path(path_type=Path), help="fixtures dir or live run dir")
+@click.option("--out", type=click.Path(path_type=Path), help="write nightly.{md,json,xml,sarif} here")
+@click.option("--contracts", type=click.Path(path_type=Path), help="committed contract root (default: this checkout)")
+@click.option("--format", "fmt", type=EnumChoice(Fmt), default=Fmt.markdown.value, show_default=True, help=FMT_HELP)
+@click.option("--fail-on", type=EnumChoice(FailOn), default=FailOn.none.value, show_default=True)
+@click.option("--absent", is_flag=True)
+@click.option("--docs-only", is_flag=True, help="rebuild from the docs alone (no SDK typings)")
+@click.option("--allow-skip", is_flag=True,
+              help="report what can be done when the docs cache or the fixtures are missing (default: exit 2)")
 def nightly(
-    docs_cache: Path = typer.Option(None, "--docs-cache", help="cache filled by `docs fetch`"),
-    fixtures: Path = typer.Option(None, "--fixtures", help="fixtures dir or live run dir"),
-    out: Path = typer.Option(None, "--out", help="write nightly.{md,json,xml,sarif} here"),
-    contracts: Path = typer.Option(None, "--contracts", help="committed contract root (default: this checkout)"),
-    fmt: Fmt = typer.Option(Fmt.markdown, "--format", help=FMT_HELP),
-    fail_on: FailOn = typer.Option(FailOn.none, "--fail-on"),
-    absent: bool = typer.Option(False, "--absent"),
-    docs_only: bool = typer.Option(False, "--docs-only", help="rebuild from the docs alone (no SDK typings)"),
-    allow_skip: bool = typer.Option(False, "--allow-skip",
-                                    help="report what can be done when the docs cache or the fixtures are "
-                                         "missing (default: exit 2)"),
+    docs_cache: Path = None,
+    fixtures: Path = None,
+    out: Path = None,
+    contracts: Path = None,
+    fmt: Fmt = Fmt.markdown,
+    fail_on: FailOn = FailOn.none,
+    absent: bool = False,
+    docs_only: bool = False,
+    allow_skip: bool = False,
 ) -> None:
     """Docs diff + response drift in one report, counts at the top."""
     from ..paths import data_root

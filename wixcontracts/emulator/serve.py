@@ -8,7 +8,7 @@ import ipaddress
 from pathlib import Path
 from typing import Optional
 
-import typer
+import click
 
 from ..cli import app, console, fail
 
@@ -72,21 +72,30 @@ def _port_free(host: str, port: int) -> str | None:
     return None
 
 
-@app.command()
+@app.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="interface to bind")
+@click.option("--port", type=click.IntRange(1, 65535), default=8787, show_default=True, help="TCP port")
+@click.option("--seed", default="business", show_default=True,
+              help="a shipped seed (business, empty) or a JSON seed file (services, staff, schedules, bookings ...; "
+                   "see wixcontracts/emulator/seeds.py)")
+@click.option("--scenario", multiple=True,
+              help="switch on a documented quirk (repeat): form-submission-revision, location-type-business, "
+                   "eventual-consistency[:lagSeconds=N]")
+@click.option("--clock", help="freeze the emulator's clock at this RFC 3339 instant")
+@click.option("--allow-remote", is_flag=True, help="allow binding a non-loopback interface")
+@click.option("--require-auth", is_flag=True, help="answer 401 when Authorization is missing")
+@click.option("--webhook-url", metavar="URL",
+              help="deliver every state change to URL as Wix's signed webhook (booking_created, booking_canceled, "
+                   "...; needs the webhooks extra)")
 def serve(
-    host: str = typer.Option("127.0.0.1", help="interface to bind"),
-    port: int = typer.Option(8787, min=1, max=65535, help="TCP port"),
-    seed: str = typer.Option("business", help="a shipped seed (business, empty) or a JSON seed file (services, "
-                                              "staff, schedules, bookings ...; see wixcontracts/emulator/seeds.py)"),
-    scenario: Optional[list[str]] = typer.Option(None, "--scenario", help="switch on a documented quirk (repeat): "
-                                                 "form-submission-revision, location-type-business, "
-                                                 "eventual-consistency[:lagSeconds=N]"),
-    clock: Optional[str] = typer.Option(None, "--clock", help="freeze the emulator's clock at this RFC 3339 instant"),
-    allow_remote: bool = typer.Option(False, "--allow-remote", help="allow binding a non-loopback interface"),
-    require_auth: bool = typer.Option(False, "--require-auth", help="answer 401 when Authorization is missing"),
-    webhook_url: Optional[str] = typer.Option(None, "--webhook-url", metavar="URL",
-                                              help="deliver every state change to URL as Wix's signed webhook "
-                                                   "(booking_created, booking_canceled, ...; needs the webhooks extra)"),
+    host: str = "127.0.0.1",
+    port: int = 8787,
+    seed: str = "business",
+    scenario: tuple[str, ...] = (),
+    clock: Optional[str] = None,
+    allow_remote: bool = False,
+    require_auth: bool = False,
+    webhook_url: Optional[str] = None,
 ) -> None:
     """Serve the Bookings emulator (REST, canonical paths and aliases) until interrupted."""
     if not _is_loopback(host) and not allow_remote:

@@ -7,25 +7,30 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-import typer
+import click
 
-from ..cli import FORMAT_HELP, Format, app, console, emit_rows, fail, sub_app
+from ..cli import FORMAT_HELP, EnumChoice, Format, app, console, emit_rows, fail, sub_app
 
-live_app = sub_app("Live runs against a Wix sandbox site.")
-app.add_typer(live_app, name="live")
+live_app = sub_app("live", "Live runs against a Wix sandbox site.")
 
 NO_CREDENTIALS = "no credentials (WIX_API_KEY and WIX_SITE_ID or WIX_ACCOUNT_ID)"
 STEP_COLUMNS = ("scenario", "operation", "status", "note")
 
 
 @live_app.command("run")
+@click.option("--dry-run", is_flag=True, help="print the plan; make no call")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="run dir (fixtures/ + summary.json); default runs/<timestamp>")
+@click.option("--config", type=click.Path(path_type=Path), default=Path('wixcontracts.toml'), show_default=True,
+              help="allow-list config (see the README)")
+@click.option("--allow-skip", is_flag=True, help="without credentials, say 'skipped' and exit 0 (default: exit 2)")
+@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True, help=FORMAT_HELP)
 def run(
-    dry_run: bool = typer.Option(False, "--dry-run", help="print the plan; make no call"),
-    out: Path = typer.Option(None, "--out", help="run dir (fixtures/ + summary.json); default runs/<timestamp>"),
-    config: Path = typer.Option(Path("wixcontracts.toml"), "--config", help="allow-list config (see the README)"),
-    allow_skip: bool = typer.Option(False, "--allow-skip",
-                                    help="without credentials, say 'skipped' and exit 0 (default: exit 2)"),
-    fmt: Format = typer.Option(Format.text, "--format", help=FORMAT_HELP),
+    dry_run: bool = False,
+    out: Path = None,
+    config: Path = Path('wixcontracts.toml'),
+    allow_skip: bool = False,
+    fmt: Format = Format.text,
 ) -> None:
     """Scenarios against a sandbox site; records scrubbed fixtures for `wixcontracts drift`.
 
@@ -99,4 +104,4 @@ def _live(creds, cfg, body, run_dir: Path, fmt: Format) -> None:
     err.print(f"{summary.calls} calls, {len(summary.created)} bookings created, {len(summary.cleaned)} cleaned up, "
               f"{len(summary.validation)} validation errors, {len(summary.fixtures)} fixture files → {run_dir}")
     if any(s.status == "failed" for s in summary.steps):
-        raise typer.Exit(1)
+        raise click.exceptions.Exit(1)

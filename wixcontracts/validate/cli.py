@@ -11,9 +11,9 @@ import sys
 from enum import Enum
 from typing import Any, Optional
 
-import typer
+import click
 
-from ..cli import Surface, app, console, fail, tsv_rows
+from ..cli import Arg, EnumChoice, Surface, app, console, fail, tsv_rows
 from .render import emit_junit, emit_text
 from .render import fmt_expected as _fmt_expected
 
@@ -50,32 +50,49 @@ def _accepts(fn, name: str) -> bool:
         return False
 
 
-@app.command()
+@app.command("validate")
+@click.argument("op", required=False,
+                help="operation id or unique name, e.g. bookings.createBooking or createBooking", cls=Arg)
+@click.argument("file", required=False,
+                help="payload: a .json file, '-' for stdin, a directory of .json files or a .jsonl file", cls=Arg)
+@click.option("--request", is_flag=True, help="FILE is a request body")
+@click.option("--response", is_flag=True, help="FILE is a success response body")
+@click.option("--error", is_flag=True, help="FILE is an error response body")
+@click.option("--exchange", metavar="FILE", help="JSON {method, url, headers, body, status, response_body}")
+@click.option("--status", type=click.IntRange(100, 599), help="HTTP status of the response")
+@click.option("--path-param", multiple=True, metavar="NAME=VALUE",
+              help="a path parameter of the request (repeat); checked against the path schema and the body")
+@click.option("--surface", type=EnumChoice(Surface), default=Surface.rest.value, show_default=True)
+@click.option("--strict", is_flag=True, help="undocumented response fields are errors")
+@click.option("--allow-unknown", is_flag=True, help="undocumented request fields are warnings")
+@click.option("--max-findings", type=click.IntRange(1, None), metavar="N",
+              help="report at most N findings per payload")
+@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True,
+              help="text, json, tsv, junit or sarif")
+@click.option("--event", metavar="FILE",
+              help="a webhook delivery: the raw JWT body, its message, the domain event, or the entity with "
+                   "--event-type")
+@click.option("--public-key", metavar="PEM", help="verify a JWT delivery")
+@click.option("--no-verify", is_flag=True, help="read a JWT delivery without checking its signature")
+@click.option("--event-type", metavar="TYPE", help="the event of an entity alone")
 def validate(
-    op: Optional[str] = typer.Argument(None, help="operation id or unique name, e.g. bookings.createBooking or "
-                                                 "createBooking"),
-    file: Optional[str] = typer.Argument(None, help="payload: a .json file, '-' for stdin, a directory of "
-                                                   ".json files or a .jsonl file"),
-    request: bool = typer.Option(False, "--request", help="FILE is a request body"),
-    response: bool = typer.Option(False, "--response", help="FILE is a success response body"),
-    error: bool = typer.Option(False, "--error", help="FILE is an error response body"),
-    exchange: Optional[str] = typer.Option(None, "--exchange", metavar="FILE",
-                                           help="JSON {method, url, headers, body, status, response_body}"),
-    status: Optional[int] = typer.Option(None, "--status", min=100, max=599, help="HTTP status of the response"),
-    path_param: Optional[list[str]] = typer.Option(None, "--path-param", metavar="NAME=VALUE",
-                                                   help="a path parameter of the request (repeat); checked "
-                                                        "against the path schema and the body"),
-    surface: Surface = typer.Option(Surface.rest, "--surface"),
-    strict: bool = typer.Option(False, "--strict", help="undocumented response fields are errors"),
-    allow_unknown: bool = typer.Option(False, "--allow-unknown", help="undocumented request fields are warnings"),
-    max_findings: Optional[int] = typer.Option(None, "--max-findings", min=1, metavar="N",
-                                               help="report at most N findings per payload"),
-    fmt: Format = typer.Option(Format.text, "--format", help="text, json, tsv, junit or sarif"),
-    event: Optional[str] = typer.Option(None, "--event", metavar="FILE", help="a webhook delivery: the raw JWT body, "
-                                        "its message, the domain event, or the entity with --event-type"),
-    public_key: Optional[str] = typer.Option(None, "--public-key", metavar="PEM", help="verify a JWT delivery"),
-    no_verify: bool = typer.Option(False, "--no-verify", help="read a JWT delivery without checking its signature"),
-    event_type: Optional[str] = typer.Option(None, "--event-type", metavar="TYPE", help="the event of an entity alone"),
+    op: Optional[str] = None,
+    file: Optional[str] = None,
+    request: bool = False,
+    response: bool = False,
+    error: bool = False,
+    exchange: Optional[str] = None,
+    status: Optional[int] = None,
+    path_param: tuple[str, ...] = (),
+    surface: Surface = Surface.rest,
+    strict: bool = False,
+    allow_unknown: bool = False,
+    max_findings: Optional[int] = None,
+    fmt: Format = Format.text,
+    event: Optional[str] = None,
+    public_key: Optional[str] = None,
+    no_verify: bool = False,
+    event_type: Optional[str] = None,
 ) -> None:
     """Validate a request, response, error or whole exchange (or a webhook delivery) against the contracts.
 
@@ -181,8 +198,8 @@ def validate(
     else:
         _emit_text(results, batch)
     if any(isinstance(r, io.InputError) for _, r in results):
-        raise typer.Exit(2)
-    raise typer.Exit(0 if all(r.ok for _, r in results) else 1)
+        raise click.exceptions.Exit(2)
+    raise click.exceptions.Exit(0 if all(r.ok for _, r in results) else 1)
 
 
 def _trim(r, n: int) -> None:

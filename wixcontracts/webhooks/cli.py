@@ -21,14 +21,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Optional
 
-import typer
+import click
 
-from ..cli import _console, app, plain_rows, stdout_is_tty
+from ..cli import Arg, EnumChoice, _console, plain_rows, stdout_is_tty, sub_app
 
-webhook_app = typer.Typer(add_completion=False, no_args_is_help=True,
-                          help="Webhook events Wix delivers: list them, sign and send test deliveries.")
-spi_app = typer.Typer(add_completion=False, no_args_is_help=True,
-                      help="Service plugins Wix calls: test an implementation against the contracts.")
+webhook_app = sub_app("webhook", "Webhook events Wix delivers: list them, sign and send test deliveries.")
+spi_app = sub_app("spi", "Service plugins Wix calls: test an implementation against the contracts.")
 
 EVENT_SUFFIXES = (".json", ".jwt", ".txt")
 
@@ -37,7 +35,7 @@ def _fail(msg: str, code: int = 2):
     from rich.markup import escape
 
     _console(stderr=True).print(f"[red]error:[/] {escape(msg)}", soft_wrap=True)
-    raise typer.Exit(code)
+    raise click.exceptions.Exit(code)
 
 
 class Fmt(str, Enum):
@@ -133,7 +131,7 @@ def check_event_text(text: str, label: str, *, lookup, public_key: str | None, v
 
 def validate_event_command(target: Optional[str], *, other_args: bool, public_key: Optional[str], no_verify: bool,
                            event_type: Optional[str], fmt: str) -> None:
-    """``wixcontracts validate --event FILE``; raises typer.Exit with 0 / 1 / 2."""
+    """``wixcontracts validate --event FILE``; raises click.exceptions.Exit with 0 / 1 / 2."""
     if target is None:
         _fail("--public-key, --no-verify and --event-type go with --event FILE")
     if other_args:
@@ -179,8 +177,8 @@ def validate_event_command(target: Optional[str], *, other_args: bool, public_ke
     else:
         _text(results, batch)
     if any(isinstance(r, InputProblem) for _, r in results):
-        raise typer.Exit(2)
-    raise typer.Exit(0 if all(r.ok for _, r in results) else 1)
+        raise click.exceptions.Exit(2)
+    raise click.exceptions.Exit(0 if all(r.ok for _, r in results) else 1)
 
 
 def _shown(label: str) -> str:
@@ -250,8 +248,12 @@ def _sarif(results, target: str) -> None:
 
 
 @webhook_app.command("list")
-def list_events(service: Optional[str] = typer.Option(None, "--service", help="only this service (e.g. bookings)"),
-                fmt: Fmt = typer.Option(Fmt.text, "--format", help="text or json")) -> None:
+@click.option("--service", help="only this service (e.g. bookings)")
+@click.option("--format", "fmt", type=EnumChoice(Fmt), default=Fmt.text.value, show_default=True, help="text or json")
+def list_events(
+    service: Optional[str] = None,
+    fmt: Fmt = Fmt.text,
+) -> None:
     """Every webhook event of the pinned packages: name, event type, kind, payload type, service."""
     from ..catalog import Catalog, UnknownService
 
@@ -281,7 +283,10 @@ def list_events(service: Optional[str] = typer.Option(None, "--service", help="o
 
 
 @webhook_app.command("key")
-def key(path: bool = typer.Option(False, "--path", help="print the public key file's path instead of the PEM")) -> None:
+@click.option("--path", is_flag=True, help="print the public key file's path instead of the PEM")
+def key(
+    path: bool = False,
+) -> None:
     """The test key pair deliveries are signed with (kept in the user cache, never in a repository):
     the public PEM on stdout (give it to the handler under test), the file paths on stderr."""
     from .errors import WebhookError
@@ -330,13 +335,21 @@ class Form(str, Enum):
 
 
 @webhook_app.command("build")
+@click.argument("event", help="event name or type: booking_created, wix.bookings.v2.booking_created", cls=Arg)
+@click.option("--entity", type=click.Path(path_type=Path),
+              help="the entity / action body as JSON (default: generated)")
+@click.option("--instance-id", help="app instance ID (default: a fixed test ID)")
+@click.option("--form", type=EnumChoice(Form), default=Form.json_string.value, show_default=True,
+              help="body as JSON text (entityAsJson ...) or as an object")
+@click.option("--seed", type=int, default=0, show_default=True, help="seed of the generated entity")
+@click.option("--layers", is_flag=True, help="print the decoded layers (JSON) instead of the JWT")
 def build_cmd(
-    event: str = typer.Argument(..., help="event name or type: booking_created, wix.bookings.v2.booking_created"),
-    entity: Optional[Path] = typer.Option(None, "--entity", help="the entity / action body as JSON (default: generated)"),
-    instance_id: Optional[str] = typer.Option(None, "--instance-id", help="app instance ID (default: a fixed test ID)"),
-    form: Form = typer.Option(Form.json_string, "--form", help="body as JSON text (entityAsJson ...) or as an object"),
-    seed: int = typer.Option(0, "--seed", help="seed of the generated entity"),
-    layers: bool = typer.Option(False, "--layers", help="print the decoded layers (JSON) instead of the JWT"),
+    event: str,
+    entity: Optional[Path] = None,
+    instance_id: Optional[str] = None,
+    form: Form = Form.json_string,
+    seed: int = 0,
+    layers: bool = False,
 ) -> None:
     """A signed delivery (the JWT text Wix POSTs) on stdout, nothing sent."""
     from .deliver import DEFAULT_INSTANCE_ID
@@ -349,17 +362,27 @@ def build_cmd(
 
 
 @webhook_app.command("send")
+@click.argument("event", help="event name or type: booking_created, wix.bookings.v2.booking_created", cls=Arg)
+@click.option("--to", required=True, help="the handler's URL, e.g. http://127.0.0.1:8000/webhooks")
+@click.option("--entity", type=click.Path(path_type=Path),
+              help="the entity / action body as JSON (default: generated)")
+@click.option("--instance-id", help="app instance ID (default: a fixed test ID)")
+@click.option("--form", type=EnumChoice(Form), default=Form.json_string.value, show_default=True,
+              help="body as JSON text (entityAsJson ...) or as an object")
+@click.option("--seed", type=int, default=0, show_default=True, help="seed of the generated entity")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="seconds to wait for the answer")
+@click.option("--save", type=click.Path(path_type=Path), help="also write the JWT sent to this file")
+@click.option("--i-own-this-endpoint", is_flag=True, help="allow a target outside the loopback range")
 def send(
-    event: str = typer.Argument(..., help="event name or type: booking_created, wix.bookings.v2.booking_created"),
-    to: str = typer.Option(..., "--to", help="the handler's URL, e.g. http://127.0.0.1:8000/webhooks"),
-    entity: Optional[Path] = typer.Option(None, "--entity", help="the entity / action body as JSON (default: generated)"),
-    instance_id: Optional[str] = typer.Option(None, "--instance-id", help="app instance ID (default: a fixed test ID)"),
-    form: Form = typer.Option(Form.json_string, "--form", help="body as JSON text (entityAsJson ...) or as an object"),
-    seed: int = typer.Option(0, "--seed", help="seed of the generated entity"),
-    timeout: float = typer.Option(10.0, "--timeout", help="seconds to wait for the answer"),
-    save: Optional[Path] = typer.Option(None, "--save", help="also write the JWT sent to this file"),
-    i_own_this_endpoint: bool = typer.Option(False, "--i-own-this-endpoint",
-                                             help="allow a target outside the loopback range"),
+    event: str,
+    to: str,
+    entity: Optional[Path] = None,
+    instance_id: Optional[str] = None,
+    form: Form = Form.json_string,
+    seed: int = 0,
+    timeout: float = 10.0,
+    save: Optional[Path] = None,
+    i_own_this_endpoint: bool = False,
 ) -> None:
     """POST a signed delivery to a handler; exit 0 when it answers 2xx within the deadline (1250 ms)."""
     from ..fuzz_target import is_loopback
@@ -379,7 +402,7 @@ def send(
 
     colour = "green" if result.ok else "red"
     _console().print(f"[{colour}]{escape(result.summary())}[/]", soft_wrap=True)
-    raise typer.Exit(0 if result.ok else 1)
+    raise click.exceptions.Exit(0 if result.ok else 1)
 
 
 def _check_url(url: str, allowed: bool, is_loopback, flag: str) -> None:
@@ -396,16 +419,23 @@ def _check_url(url: str, allowed: bool, is_loopback, flag: str) -> None:
 
 
 @spi_app.command("test")
+@click.argument("service", help="service-plugin service, e.g. pricing-provider, bookings-validation", cls=Arg)
+@click.option("--url", required=True, help="base URL of the implementation; each method's path is appended")
+@click.option("--method", multiple=True, help="only this method (repeat)")
+@click.option("--examples", type=click.IntRange(1, 1000), default=5, show_default=True, help="requests per method")
+@click.option("--app-id", help="the JWT audience (your app ID; default: a test ID)")
+@click.option("--timeout", type=float, default=10.0, show_default=True, help="seconds to wait for each answer")
+@click.option("--format", "fmt", type=EnumChoice(Fmt), default=Fmt.text.value, show_default=True, help="text or json")
+@click.option("--i-own-this-endpoint", is_flag=True, help="allow a target outside the loopback range")
 def spi_test(
-    service: str = typer.Argument(..., help="service-plugin service, e.g. pricing-provider, bookings-validation"),
-    url: str = typer.Option(..., "--url", help="base URL of the implementation; each method's path is appended"),
-    method: Optional[list[str]] = typer.Option(None, "--method", help="only this method (repeat)"),
-    examples: int = typer.Option(5, "--examples", min=1, max=1000, help="requests per method"),
-    app_id: Optional[str] = typer.Option(None, "--app-id", help="the JWT audience (your app ID; default: a test ID)"),
-    timeout: float = typer.Option(10.0, "--timeout", help="seconds to wait for each answer"),
-    fmt: Fmt = typer.Option(Fmt.text, "--format", help="text or json"),
-    i_own_this_endpoint: bool = typer.Option(False, "--i-own-this-endpoint",
-                                             help="allow a target outside the loopback range"),
+    service: str,
+    url: str,
+    method: tuple[str, ...] = (),
+    examples: int = 5,
+    app_id: Optional[str] = None,
+    timeout: float = 10.0,
+    fmt: Fmt = Fmt.text,
+    i_own_this_endpoint: bool = False,
 ) -> None:
     """Send Wix-shaped, signed calls to a service-plugin implementation and check every answer against
     the method's response schema; exit 1 on any finding."""
@@ -426,7 +456,7 @@ def spi_test(
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     else:
         _spi_text(report)
-    raise typer.Exit(0 if report.ok else 1)
+    raise click.exceptions.Exit(0 if report.ok else 1)
 
 
 def _spi_text(report) -> None:
@@ -446,6 +476,3 @@ def _spi_text(report) -> None:
     con.print(f"{len(report.calls) - n_bad}/{len(report.calls)} calls ok, "
               f"{sum(len(c.errors) for c in report.calls)} error(s) across {len(report.methods)} method(s)")
 
-
-app.add_typer(webhook_app, name="webhook")
-app.add_typer(spi_app, name="spi")
