@@ -141,6 +141,17 @@ def test_ops_formats_agree():
     assert "--json" not in invoke("ops", "--help").output
 
 
+def test_help_lists_arguments_and_choices_by_value():
+    """Each argument's help (click lists it itself from 8.5 on, our Command before), and an enum option's values and
+    default as typed on the command line."""
+    out = " ".join(invoke("webhook", "build", "--help").output.split())
+    assert "Positional arguments: EVENT event name or type: booking_created" in out
+    assert "--form [json-string|object]" in out and "[default: json-string]" in out
+    assert out.count("event name or type") == 1
+    r = invoke("webhook", "build", "booking_created", "--form", "json_string")
+    assert r.exit_code == 2 and "'json_string' is not one of 'json-string', 'object'" in r.stderr
+
+
 def test_plain_and_tsv_helpers():
     assert plain_rows(("a", "bb"), [["x\ny", None], [True, ["p", "q"]]]) == "a    bb\nx y\nyes  p,q\n"
     assert tsv_rows(("a", "b"), [["t\tab", "n\nl"]]) == "a\tb\nt ab\tn l\n"
@@ -362,7 +373,7 @@ print(json.dumps({"wrong": wrong, "all": sorted(names()), "table": sorted(COMMAN
     ok = ROOT / "examples" / "payloads" / "decline.json"
     assert cli("validate", "declineMultiServiceBooking", "--request", ok).returncode == 0
     r = cli("valdate")
-    assert r.returncode == 2 and "validate" in r.stderr, r.stderr
+    assert r.returncode == 2 and "Did you mean 'validate'?" in r.stderr, r.stderr
 
 
 def test_a_copy_without_the_contracts_says_so(tmp_path):

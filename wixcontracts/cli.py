@@ -95,24 +95,36 @@ class Command(click.Command):
 
     if not _NATIVE_ARGUMENT_HELP:
         def format_options(self, ctx, formatter) -> None:
-            import inspect
-
-            takes_ctx = "ctx" in inspect.signature(click.Parameter.make_metavar).parameters  # click 8.2+
-            rows = [(p.make_metavar(ctx) if takes_ctx else p.make_metavar(), p.help)
-                    for p in self.get_params(ctx) if isinstance(p, Arg) and p.help]
+            rows = [(p.make_metavar(ctx), p.help) for p in self.get_params(ctx) if isinstance(p, Arg) and p.help]
             if rows:
                 with formatter.section("Positional arguments"):
                     formatter.write_dl(rows)
             super().format_options(ctx, formatter)
 
 
-class SubGroup(click.Group):
+class _Suggesting(click.Group):
+    """An unknown command name gets a did-you-mean (click says it itself from 8.5 on)."""
+
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError as e:
+            if args and "Did you mean" not in e.message and self.get_command(ctx, args[0]) is None:
+                import difflib
+
+                near = difflib.get_close_matches(args[0], self.list_commands(ctx), n=3)
+                if near:
+                    e.message += f" Did you mean {' or '.join(repr(n) for n in near)}?"
+            raise
+
+
+class SubGroup(_Suggesting):
     """A command group under the root (``live``, ``docs``, ``fixtures``, ``webhook``, ``spi``)."""
 
     command_class = Command
 
 
-class Group(click.Group):
+class Group(_Suggesting):
     """The root command group: loads the command modules on first look (see :data:`COMMAND_MODULES`) and maps
     every way a command can end to the exit codes above."""
 

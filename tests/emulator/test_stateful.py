@@ -36,9 +36,11 @@ def test_links_are_derived_from_the_contract():
         assert msb[op]["parameters"] == {"path.multiServiceBookingId": "$response.body#/multiServiceBooking/id"}
 
 
-def _run(operations=None, examples: int = EXAMPLES, service: str = "bookings") -> Counter:
+def _run(operations=None, examples: int = EXAMPLES, service: str = "bookings",
+         derandomize: bool | None = None) -> Counter:
     """One stateful run over ``operations`` (default: every emulated operation of ``service``); every response
-    goes through the contract checks (raises on a failure). Returns how often each (operation, status) was seen."""
+    goes through the contract checks (raises on a failure). Returns how often each (operation, status) was seen.
+    ``derandomize``: None keeps Hypothesis' default (one fixed seed under CI=true)."""
     from schemathesis import GenerationMode
 
     if operations is not None:
@@ -61,8 +63,9 @@ def _run(operations=None, examples: int = EXAMPLES, service: str = "bookings") -
             calls.append((case.operation.definition.raw["operationId"], response.status_code))
             case.validate_response(response, checks=checks())  # raises on any contract failure
 
+    extra = {} if derandomize is None else {"derandomize": derandomize}
     Machine.run(settings=settings(max_examples=examples, deadline=None, database=None,
-                                  suppress_health_check=list(HealthCheck), stateful_step_count=6))
+                                  suppress_health_check=list(HealthCheck), stateful_step_count=6, **extra))
     return Counter(calls)
 
 
@@ -80,8 +83,14 @@ def test_stateful_every_emulated_operation():
     ("resources", "createResource", ("getResource", "updateResource", "deleteResource")),
 ])
 def test_stateful_entity_services(service, create, linked):
-    """Each CRUD service on its own document: the links carry the new id (and revision) to get/update/delete."""
-    seen = _run(service=service)
+    """Each CRUD service on its own document: the links carry the new id (and revision) to get/update/delete.
+    Most generated create bodies are refused (400), so a round may see one success and no linked call after it:
+    rounds of fresh random runs until one does (at most MAX_ROUNDS), as ``_run_across`` does."""
+    seen: Counter = Counter()
+    for _ in range(MAX_ROUNDS):
+        seen += _run(service=service, derandomize=False)
+        if sum(seen[(op, 200)] for op in linked) > 0:
+            break
     assert seen[(create, 200)] > 0, seen
     assert sum(seen[(op, 200)] for op in linked) > 0, seen
 
