@@ -9,7 +9,7 @@ from typing import Optional
 
 import click
 
-from .cli import FORMAT_HELP, Arg, EnumChoice, Format, Surface, app, console, emit_rows, fail
+from .cli import Arg, EnumChoice, Format, Surface, app, console, emit_rows, fail, format_option
 
 OPS_COLUMNS = ("id", "method", "path", "surfaces", "complete", "source", "page")
 
@@ -41,7 +41,7 @@ def ops_rows(cat, service: str | None = None) -> list[dict]:
 
 
 @app.command("ops")
-@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True, help=FORMAT_HELP)
+@format_option
 @click.option("--json", "as_json", is_flag=True, hidden=True, help="same as --format json")
 @click.option("--service", help="only this service (e.g. bookings, services)")
 def ops(

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli import (EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, FORMAT_HELP, EnumChoice, Format, app, console, emit_rows,
-                  fail)
+from .cli import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_USAGE, Format, app, console, emit_rows, fail, format_option
 
 STEP_COLUMNS = ("step", "status", "detail", "s")
 
@@ -17,18 +16,18 @@ STEP_COLUMNS = ("step", "status", "detail", "s")
               help="docs folder (default ../shared/wix-docs or $WIXCONTRACTS_DOCS)")
 @click.option("--fuzz-examples", type=click.IntRange(1, None), default=25, show_default=True,
               help="schemathesis examples per operation and mode")
-@click.option("--report-dir", type=click.Path(path_type=Path), default=Path('reports'), show_default=True,
+@click.option("--report-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True,
               help="where check.json / check.md go")
 @click.option("--allow-skip", is_flag=True,
               help="exit 0 even when a step was skipped because its input is missing (docs folder, SDK packages); "
                    "default: exit 2")
 @click.option("--only", multiple=True, metavar="STEP",
               help="run only this step (repeatable): rebuild, examples, lifecycle, flow, fuzz")
-@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True, help=FORMAT_HELP)
+@format_option
 def check(
     docs: Path = None,
     fuzz_examples: int = 25,
-    report_dir: Path = Path('reports'),
+    report_dir: Path = Path("reports"),
     allow_skip: bool = False,
     only: tuple[str, ...] = (),
     fmt: Format = Format.text,

@@ -296,6 +296,8 @@ class Format(str, Enum):
 
 
 FORMAT_HELP = "text (a table in a terminal, plain aligned rows otherwise), json or tsv"
+format_option = click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True,
+                             help=FORMAT_HELP)  # ``--format`` of the listing commands (a decorator)
 
 
 class Surface(str, Enum):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import click
 
@@ -20,7 +19,7 @@ from .cli import app, console, fail, note
 @click.option("--i-own-this-site", is_flag=True, help="allow a target outside the loopback range")
 @click.option("--examples", type=click.IntRange(1, None), default=25, show_default=True,
               help="examples per operation and mode")
-@click.option("--junit", "junit_path", type=click.Path(path_type=Path), default=Path('reports/fuzz-junit.xml'),
+@click.option("--junit", "junit_path", type=click.Path(path_type=Path), default=Path("reports/fuzz-junit.xml"),
               show_default=True, help="JUnit report path")
 def fuzz(
     url: str,
@@ -29,7 +28,7 @@ def fuzz(
     allow_writes: bool = False,
     i_own_this_site: bool = False,
     examples: int = 25,
-    junit_path: Path = Path('reports/fuzz-junit.xml'),
+    junit_path: Path = Path("reports/fuzz-junit.xml"),
 ) -> None:
     """schemathesis against a running target (a sandbox site, or `wixcontracts serve`), per service or all."""
     from .catalog import UnknownOperation, UnknownService

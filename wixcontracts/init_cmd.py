@@ -134,11 +134,11 @@ def scaffold(root: Path, *, force: bool = False) -> tuple[list[Path], list[Path]
 
 
 @app.command("init")
-@click.argument("directory", type=click.Path(path_type=Path), required=False, default=Path('.'),
+@click.argument("directory", type=click.Path(path_type=Path), required=False, default=Path("."),
                 help="the integrator repository (created if missing)", cls=Arg)
 @click.option("--force", is_flag=True, help="overwrite files that already exist")
 def init(
-    directory: Path = Path('.'),
+    directory: Path = Path("."),
     force: bool = False,
 ) -> None:
     """Scaffold contract tests for an integrator repository: conftest, an example test, a CI workflow."""

@@ -6,18 +6,18 @@ from pathlib import Path
 
 import click
 
-from ..cli import FORMAT_HELP, EnumChoice, Format, app, console, emit_rows, fail, sub_app
+from ..cli import Format, console, emit_rows, fail, format_option, sub_app
 
 docs_app = sub_app("docs", "The Wix docs cache.")
 
 
 @docs_app.command("fetch")
-@click.option("--cache", type=click.Path(path_type=Path), default=Path('.docs-cache'), show_default=True,
+@click.option("--cache", type=click.Path(path_type=Path), default=Path(".docs-cache"), show_default=True,
               help="cache dir (pages go to <cache>/wix-docs)")
 @click.option("--retries", type=click.IntRange(0, None), default=3, show_default=True, help="retries per page")
-@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True, help=FORMAT_HELP)
+@format_option
 def fetch(
-    cache: Path = Path('.docs-cache'),
+    cache: Path = Path(".docs-cache"),
     retries: int = 3,
     fmt: Format = Format.text,
 ) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import FORMAT_HELP, EnumChoice, Format, app, console, emit_rows, fail, sub_app
+from ..cli import Format, console, emit_rows, fail, format_option, sub_app
 
 live_app = sub_app("live", "Live runs against a Wix sandbox site.")
 
@@ -21,14 +21,14 @@ STEP_COLUMNS = ("scenario", "operation", "status", "note")
 @click.option("--dry-run", is_flag=True, help="print the plan; make no call")
 @click.option("--out", type=click.Path(path_type=Path),
               help="run dir (fixtures/ + summary.json); default runs/<timestamp>")
-@click.option("--config", type=click.Path(path_type=Path), default=Path('wixcontracts.toml'), show_default=True,
+@click.option("--config", type=click.Path(path_type=Path), default=Path("wixcontracts.toml"), show_default=True,
               help="allow-list config (see the README)")
 @click.option("--allow-skip", is_flag=True, help="without credentials, say 'skipped' and exit 0 (default: exit 2)")
-@click.option("--format", "fmt", type=EnumChoice(Format), default=Format.text.value, show_default=True, help=FORMAT_HELP)
+@format_option
 def run(
     dry_run: bool = False,
     out: Path = None,
-    config: Path = Path('wixcontracts.toml'),
+    config: Path = Path("wixcontracts.toml"),
     allow_skip: bool = False,
     fmt: Format = Format.text,
 ) -> None:

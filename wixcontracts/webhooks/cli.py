@@ -334,14 +334,24 @@ class Form(str, Enum):
     object = "object"
 
 
+def _delivery_params(command):
+    """The event and the options that make its delivery, shared by ``webhook build`` and ``webhook send``."""
+    params = (
+        click.argument("event", help="event name or type: booking_created, wix.bookings.v2.booking_created", cls=Arg),
+        click.option("--entity", type=click.Path(path_type=Path),
+                     help="the entity / action body as JSON (default: generated)"),
+        click.option("--instance-id", help="app instance ID (default: a fixed test ID)"),
+        click.option("--form", type=EnumChoice(Form), default=Form.json_string.value, show_default=True,
+                     help="body as JSON text (entityAsJson ...) or as an object"),
+        click.option("--seed", type=int, default=0, show_default=True, help="seed of the generated entity"),
+    )
+    for param in reversed(params):  # the first one listed first
+        command = param(command)
+    return command
+
+
 @webhook_app.command("build")
-@click.argument("event", help="event name or type: booking_created, wix.bookings.v2.booking_created", cls=Arg)
-@click.option("--entity", type=click.Path(path_type=Path),
-              help="the entity / action body as JSON (default: generated)")
-@click.option("--instance-id", help="app instance ID (default: a fixed test ID)")
-@click.option("--form", type=EnumChoice(Form), default=Form.json_string.value, show_default=True,
-              help="body as JSON text (entityAsJson ...) or as an object")
-@click.option("--seed", type=int, default=0, show_default=True, help="seed of the generated entity")
+@_delivery_params
 @click.option("--layers", is_flag=True, help="print the decoded layers (JSON) instead of the JWT")
 def build_cmd(
     event: str,
@@ -362,14 +372,8 @@ def build_cmd(
 
 
 @webhook_app.command("send")
-@click.argument("event", help="event name or type: booking_created, wix.bookings.v2.booking_created", cls=Arg)
+@_delivery_params
 @click.option("--to", required=True, help="the handler's URL, e.g. http://127.0.0.1:8000/webhooks")
-@click.option("--entity", type=click.Path(path_type=Path),
-              help="the entity / action body as JSON (default: generated)")
-@click.option("--instance-id", help="app instance ID (default: a fixed test ID)")
-@click.option("--form", type=EnumChoice(Form), default=Form.json_string.value, show_default=True,
-              help="body as JSON text (entityAsJson ...) or as an object")
-@click.option("--seed", type=int, default=0, show_default=True, help="seed of the generated entity")
 @click.option("--timeout", type=float, default=10.0, show_default=True, help="seconds to wait for the answer")
 @click.option("--save", type=click.Path(path_type=Path), help="also write the JWT sent to this file")
 @click.option("--i-own-this-endpoint", is_flag=True, help="allow a target outside the loopback range")
