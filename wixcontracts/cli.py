@@ -156,12 +156,7 @@ class Group(_Suggesting):
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
-        from click.exceptions import Abort, ClickException, UsageError
-
-        try:
-            from click.exceptions import NoArgsIsHelpError
-        except ImportError:  # click < 8.2
-            NoArgsIsHelpError = None  # noqa: N806
+        from click.exceptions import Abort, ClickException, NoArgsIsHelpError, UsageError
 
         args = list(sys.argv[1:] if args is None else args)
         for stream in (sys.stdout, sys.stderr):  # a payload's lone surrogate must not crash the output
@@ -172,7 +167,7 @@ class Group(_Suggesting):
         try:
             rv = super().main(args, "wixcontracts", complete_var, standalone_mode=False, **extra)
         except UsageError as e:
-            if NoArgsIsHelpError is not None and isinstance(e, NoArgsIsHelpError):
+            if isinstance(e, NoArgsIsHelpError):
                 e.show()  # `wixcontracts` / `wixcontracts live` alone: the help, exit 2
                 sys.exit(EXIT_USAGE)
             where = e.ctx.command_path if e.ctx is not None else _command_words(self, args)
@@ -235,9 +230,7 @@ def _show_completion(ctx: click.Context, param, shell: str | None) -> None:
     ctx.exit(EXIT_OK)
 
 
-@click.group("wixcontracts", cls=Group, no_args_is_help=True,
-             help="Contracts for the Wix Bookings REST API, compiled from the Wix docs.  Exit codes: 0 ok, "
-                  "1 findings or failures, 2 bad input or usage, 3 internal error.")
+@click.group("wixcontracts", cls=Group, no_args_is_help=True)
 @click.option("--version", is_flag=True, is_eager=True, expose_value=False, callback=_version_callback,
               help="Print the version and exit.")
 @click.option("--show-completion", type=click.Choice(["bash", "zsh", "fish"]), is_eager=True, expose_value=False,
@@ -245,7 +238,8 @@ def _show_completion(ctx: click.Context, param, shell: str | None) -> None:
               help='Print the shell completion script (bash, zsh or fish): eval "$(wixcontracts --show-completion '
                    'bash)" in ~/.bashrc turns it on.')
 def app() -> None:
-    """Contracts for the Wix Bookings REST API, compiled from the Wix docs."""
+    """Contracts for the Wix Bookings REST API, compiled from the Wix docs.  Exit codes: 0 ok, 1 findings or
+    failures, 2 bad input or usage, 3 internal error."""
 
 
 def sub_app(name: str, help: str) -> click.Group:
