@@ -102,8 +102,11 @@ class Command(click.Command):
             super().format_options(ctx, formatter)
 
 
-class _Suggesting(click.Group):
-    """An unknown command name gets a did-you-mean (click says it itself from 8.5 on)."""
+class _Group(click.Group):
+    """A group of the CLI: its commands are :class:`Command`; an unknown command name gets a did-you-mean (click
+    says it itself from 8.5 on)."""
+
+    command_class = Command
 
     def resolve_command(self, ctx, args):
         try:
@@ -118,17 +121,14 @@ class _Suggesting(click.Group):
             raise
 
 
-class SubGroup(_Suggesting):
+class SubGroup(_Group):
     """A command group under the root (``live``, ``docs``, ``fixtures``, ``webhook``, ``spi``)."""
 
-    command_class = Command
 
-
-class Group(_Suggesting):
+class Group(_Group):
     """The root command group: loads the command modules on first look (see :data:`COMMAND_MODULES`) and maps
     every way a command can end to the exit codes above."""
 
-    command_class = Command
     group_class = SubGroup
 
     _loaded = False

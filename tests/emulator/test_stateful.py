@@ -63,9 +63,9 @@ def _run(operations=None, examples: int = EXAMPLES, service: str = "bookings", r
             calls.append((case.operation.definition.raw["operationId"], response.status_code))
             case.validate_response(response, checks=checks())  # raises on any contract failure
 
+    # with rounds, derandomize=False: under CI=true Hypothesis would replay one seed in each round
+    extra = {} if reached is None else {"derandomize": False}
     for _ in range(1 if reached is None else MAX_ROUNDS):
-        # with rounds, derandomize=False: under CI=true Hypothesis would replay one seed in each round
-        extra = {} if reached is None else {"derandomize": False}
         Machine.run(settings=settings(max_examples=examples, deadline=None, database=None,
                                       suppress_health_check=list(HealthCheck), stateful_step_count=6, **extra))
         if reached is not None and reached(Counter(calls)):

@@ -85,7 +85,7 @@ def empty_path_parameter(case) -> bool:
     ``skipAvailabilityValidation``) into the path without the parameter's schema (``minLength: 1``).  Such a request
     is no positive case of its operation, and its path no longer reaches the route: an empty last segment is a
     trailing ``/``, which routing ignores (policy ``route.raw_path``), so the answer is a 404 or 405."""
-    return any(v == "" for v in (getattr(case, "path_parameters", None) or {}).values())
+    return any(v == "" for v in (case.path_parameters or {}).values())
 
 
 def status_code_conformance_with_known_gaps(ctx, response, case):
