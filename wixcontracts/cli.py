@@ -112,7 +112,7 @@ class _Group(click.Group):
         try:
             return super().resolve_command(ctx, args)
         except click.UsageError as e:
-            if args and "Did you mean" not in e.message and self.get_command(ctx, args[0]) is None:
+            if args and "Did you mean" not in e.format_message() and self.get_command(ctx, args[0]) is None:
                 import difflib
 
                 near = difflib.get_close_matches(args[0], self.list_commands(ctx), n=3)
